@@ -1,0 +1,19 @@
+import { ConfigError } from '../../config/load.js';
+import { configWarnings } from '../../config/warnings.js';
+import { configPath, loadCliConfig, type GlobalOptions } from '../context.js';
+import { CliError } from '../errors.js';
+
+/** Validates offline: no Redis, no provider calls. Problems: one line each, exit 2. */
+export const configCheck = async (options: GlobalOptions): Promise<void> => {
+  try {
+    const loaded = await loadCliConfig(options);
+    for (const w of configWarnings(loaded)) process.stdout.write(`warning: ${w.path}: ${w.message}\n`);
+    process.stdout.write(`${configPath(options)}: ok\n`);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const issue of error.issues) process.stderr.write(`${issue.path || '(root)'}: ${issue.message}\n`);
+      throw new CliError(`${configPath(options)}: ${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}`, 2);
+    }
+    throw error;
+  }
+};

@@ -1,0 +1,60 @@
+import { Queue } from 'bullmq';
+import { allDeadLetterIds, listDeadLetters, purgeDeadLetter, replayDeadLetter, showDeadLetter, type DeadLetterQueues } from '../../dlq/operations.js';
+import { deadLetterQueueName } from '../../messages/job-data.js';
+import { connectionFromConfig, createRedis } from '../../redis/connection.js';
+import { loadCliConfig, type GlobalOptions } from '../context.js';
+import { CliError } from '../errors.js';
+
+const withQueues = async <T>(options: GlobalOptions, run: (queues: DeadLetterQueues) => Promise<T>): Promise<T> => {
+  const { config } = await loadCliConfig(options);
+  const redis = createRedis(connectionFromConfig(config.redis), 'producer');
+  redis.on('error', () => {});
+  const queue = new Queue(config.queue.name, { connection: redis, prefix: config.redis.prefix });
+  const deadLetters = new Queue(deadLetterQueueName(config.queue.name), { connection: redis, prefix: config.redis.prefix });
+  try {
+    return await run({ queue, deadLetters });
+  } finally {
+    await Promise.all([queue.close(), deadLetters.close()]);
+    await redis.quit().catch(() => redis.disconnect());
+  }
+};
+
+export const dlqList = (options: GlobalOptions & { json?: boolean }) =>
+  withQueues(options, async (queues) => {
+    const letters = await listDeadLetters(queues);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(letters)}\n`);
+      return;
+    }
+    if (letters.length === 0) {
+      process.stdout.write('no dead letters\n');
+      return;
+    }
+    for (const l of letters) {
+      process.stdout.write(`${l.id}  ${l.failedAt}  ${l.channel}/${l.type}  ${l.provider ?? '-'}:${l.providerCode ?? '-'}  attempts=${l.attempts}  ${l.reason}\n`);
+    }
+  });
+
+export const dlqShow = (options: GlobalOptions, id: string) =>
+  withQueues(options, async (queues) => {
+    const letter = await showDeadLetter(queues, id);
+    if (!letter) throw new CliError(`no dead letter ${id}`, 1);
+    process.stdout.write(`${JSON.stringify(letter, null, 2)}\n`);
+  });
+
+const eachTarget = async (queues: DeadLetterQueues, id: string | undefined, all: boolean | undefined, act: (id: string) => Promise<boolean>, verb: string) => {
+  if (!id && !all) throw new CliError(`give an id or --all`, 2);
+  const ids = all ? await allDeadLetterIds(queues) : [id ?? ''];
+  let done = 0;
+  for (const target of ids) {
+    if (await act(target)) done += 1;
+    else if (!all) throw new CliError(`no dead letter ${target}`, 1);
+  }
+  process.stdout.write(`${verb} ${done}\n`);
+};
+
+export const dlqReplay = (options: GlobalOptions & { all?: boolean }, id: string | undefined) =>
+  withQueues(options, (queues) => eachTarget(queues, id, options.all, (target) => replayDeadLetter(queues, target), 'replayed'));
+
+export const dlqPurge = (options: GlobalOptions & { all?: boolean }, id: string | undefined) =>
+  withQueues(options, (queues) => eachTarget(queues, id, options.all, (target) => purgeDeadLetter(queues, target), 'purged'));

@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { toIssues, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import type { Channel } from '../messages/types.js';
+import type { ProviderDefinition } from '../providers/types.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { parseKeyRing } from '../crypto/key-ring.js';
+import { z } from 'zod';
+import { configSchema, connectorSchema, type ChannelConfig, type Config, type ConnectorConfig } from './schema.js';
+import { substitute } from './substitute.js';
+
+/** A connector whose provider config passed the provider's own schema. */
+export type ParsedConnector = {
+  name: string;
+  channel: Channel;
+  definition: ProviderDefinition;
+  config: unknown;
+  rateLimit: ConnectorConfig['rateLimit'];
+};
+
+export type LoadedConfig = {
+  config: Config;
+  /** Per channel: the active connector first, then the fallbacks in order. */
+  chains: Record<Channel, ParsedConnector[]>;
+};
+
+export class ConfigError extends ValidationError {
+  constructor(issues: readonly ValidationIssue[]) {
+    super(issues, 'config');
+  }
+}
+
+export const defaultConfigPath = (env: NodeJS.ProcessEnv): string => env.OTP_COURIER_CONFIG ?? './otp-courier.yaml';
+
+/** Reads, substitutes and validates a config file (YAML or JSON). Throws ConfigError listing every problem. */
+export const loadConfigFile = async (path: string, registry: ProviderRegistry, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> => {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ConfigError([{ path: '', message: `cannot read config file ${path}` }]);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (error) {
+    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw new ConfigError([{ path: '', message: `not valid YAML or JSON${line ? ` (line ${line})` : ''}` }]);
+  }
+  return parseConfig(raw, registry, env);
+};
+
+/** Validates an already parsed config tree. */
+export const parseConfig = (raw: unknown, registry: ProviderRegistry, env: NodeJS.ProcessEnv = process.env): LoadedConfig => {
+  const substituted = substitute(raw, { env });
+  const parsed = configSchema.safeParse(substituted.value);
+  const issues = [...substituted.issues];
+  if (!parsed.success) {
+    const unresolved = new Set(issues.map((i) => i.path));
+    issues.push(...toIssues(parsed.error).filter((i) => !unresolved.has(i.path)));
+    // Still check each connector's provider config, so one run lists every problem.
+    for (const channel of ['email', 'sms'] as const) {
+      const section = connectorSchemaSection.safeParse((substituted.value as Record<string, unknown> | null)?.[channel]);
+      if (section.success) parseChain({ active: '', fallback: [], connectors: section.data.connectors }, channel, registry, issues);
+    }
+    throw new ConfigError(dedupe(issues));
+  }
+  const config = parsed.data;
+  config.redis.url ??= config.redis.cluster || config.redis.sentinel ? undefined : (env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const chains = {
+    email: config.email ? parseChain(config.email, 'email', registry, issues) : [],
+    sms: config.sms ? parseChain(config.sms, 'sms', registry, issues) : [],
+  };
+  if (config.security.encryptionKeys) {
+    try {
+      parseKeyRing(config.security.encryptionKeys);
+    } catch (error) {
+      issues.push({ path: 'security.encryptionKeys', message: (error as Error).message });
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(dedupe(issues));
+  return { config, chains };
+};
+
+/** Enough of a channel section to validate its connectors when the rest of the file is broken. */
+const connectorSchemaSection = z.object({ connectors: z.record(z.string(), connectorSchema) });
+
+const parseChain = (
+  channelConfig: Pick<ChannelConfig, 'active' | 'fallback' | 'connectors'>,
+  channel: Channel,
+  registry: ProviderRegistry,
+  issues: ValidationIssue[],
+): ParsedConnector[] => {
+  const names = [channelConfig.active, ...channelConfig.fallback];
+  const chain: ParsedConnector[] = [];
+  for (const [name, connector] of Object.entries(channelConfig.connectors)) {
+    const base = [channel, 'connectors', name];
+    const definition = registry.get(connector.provider);
+    if (!definition) {
+      issues.push({ path: [...base, 'provider'].join('.'), message: `unknown provider "${connector.provider}"; known: ${[...registry.keys()].join(', ')}` });
+      continue;
+    }
+    if (!definition.channels.includes(channel)) {
+      issues.push({ path: [...base, 'provider'].join('.'), message: `provider "${connector.provider}" does not send ${channel}` });
+      continue;
+    }
+    const result = definition.configSchema.safeParse(connector.config);
+    if (!result.success) {
+      issues.push(...toIssues(result.error, [...base, 'config']));
+      continue;
+    }
+    if (names.includes(name)) chain.push({ name, channel, definition, config: result.data, rateLimit: connector.rateLimit });
+  }
+  return names.flatMap((n) => chain.filter((c) => c.name === n));
+};
+
+const dedupe = (issues: ValidationIssue[]): ValidationIssue[] => {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};

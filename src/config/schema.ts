@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { channelSchema, templateTypeSchema } from '../messages/types.js';
+
+const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
+const positiveInt = z.number().int().positive();
+
+export const redisSchema = z
+  .strictObject({
+    /** @default env REDIS_URL, else redis://127.0.0.1:6379 */
+    url: redisUrl.optional(),
+    /** Redis Cluster seed nodes, instead of `url`. */
+    cluster: z.array(redisUrl).min(1).optional(),
+    /** Sentinel, instead of `url`. */
+    sentinel: z.strictObject({ name: z.string().min(1), nodes: z.array(redisUrl).min(1) }).optional(),
+    /** BullMQ key prefix. The braces keep a queue on one Redis Cluster slot. @default "{otp}" */
+    prefix: z.string().min(1).default('{otp}'),
+  })
+  .refine((r) => [r.url, r.cluster, r.sentinel].filter(Boolean).length <= 1, { message: 'use one of url, cluster, sentinel' });
+
+export const backoffSchema = z.strictObject({
+  /** @default exponential */
+  type: z.enum(['exponential', 'fixed']).default('exponential'),
+  /** First retry delay. @default 500 */
+  delayMs: z.number().int().min(0).default(500),
+  /** Cap for one delay (before jitter). @default 30000 */
+  maxDelayMs: z.number().int().min(0).default(30_000),
+});
+
+export const queueSchema = z.strictObject({
+  /** Dead letters go to "<name>-dead". @default otp */
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('otp'),
+  /** Jobs in flight per worker process. @default 50 */
+  concurrency: positiveInt.max(10_000).default(50),
+  /** Attempts before a message is dead-lettered. @default 6 */
+  attempts: positiveInt.max(100).default(6),
+  backoff: backoffSchema.prefault({}),
+  /** A message not delivered by its expiresAt is dropped. Default lifetime. @default 600 */
+  ttlSeconds: positiveInt.max(86_400).default(600),
+  /** On SIGTERM, how long jobs in flight may take to finish. @default 25 */
+  shutdownGraceSeconds: z.number().min(0).max(3600).default(25),
+});
+
+export const rateLimitSchema = z.strictObject({ max: positiveInt, perSeconds: z.number().positive() });
+
+export const connectorSchema = z.strictObject({
+  /** A provider id (SPEC §4). */
+  provider: z.string().min(1),
+  /** That provider's Logto connector config; validated by the provider's own schema. */
+  config: z.record(z.string(), z.unknown()).default({}),
+  /** Optional fleet-wide send limit for this connector. */
+  rateLimit: rateLimitSchema.optional(),
+});
+
+export const channelConfigSchema = z
+  .strictObject({
+    /** The one active connector of the channel, as in Logto. */
+    active: z.string().min(1),
+    /** Tried in order while the active one is failing. */
+    fallback: z.array(z.string().min(1)).default([]),
+    connectors: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ - only'), connectorSchema),
+  })
+  .superRefine((c, ctx) => {
+    if (!(c.active in c.connectors)) ctx.addIssue({ code: 'custom', path: ['active'], message: `no connector named "${c.active}"` });
+    c.fallback.forEach((name, i) => {
+      if (!(name in c.connectors)) ctx.addIssue({ code: 'custom', path: ['fallback', i], message: `no connector named "${name}"` });
+      if (name === c.active) ctx.addIssue({ code: 'custom', path: ['fallback', i], message: 'the active connector cannot be its own fallback' });
+    });
+  });
+
+export const configTemplateSchema = z.strictObject({
+  channel: channelSchema,
+  type: templateTypeSchema,
+  /** BCP 47 tag; omitted = any language (used after the locale chain). */
+  locale: z.string().min(1).optional(),
+  subject: z.string().optional(),
+  content: z.string(),
+  /** Plain-text part for HTML mail; generated from content when absent. */
+  text: z.string().optional(),
+  /** @default text/plain for sms, text/html for email */
+  contentType: z.enum(['text/plain', 'text/html']).optional(),
+});
+
+export const limitsSchema = z.strictObject({
+  /** Per recipient, shared by all producers. Logto's default: 10 per 600 s. */
+  perRecipient: z.strictObject({ max: positiveInt.default(10), windowSeconds: positiveInt.default(600) }).prefault({}),
+  /** Optional per client IP (Logto's `ip`). */
+  perIp: z.strictObject({ max: positiveInt, windowSeconds: positiveInt }).optional(),
+  sms: z
+    .strictObject({
+      allowCountries: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2, upper case')).default([]),
+      denyCountries: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2, upper case')).default([]),
+    })
+    .prefault({}),
+});
+
+export const ingestSchema = z.strictObject({
+  /** @default 8080 */
+  port: z.number().int().min(0).max(65_535).default(8080),
+  /** @default 0.0.0.0 */
+  host: z.string().default('0.0.0.0'),
+  /** Accepted Authorization header values; omitted = open. */
+  authorization: z.array(z.string().min(1)).min(1).optional(),
+  /** @default 16384 */
+  bodyLimitBytes: positiveInt.default(16_384),
+});
+
+export const metricsSchema = z.strictObject({
+  /** @default 9464 */
+  port: z.number().int().min(0).max(65_535).default(9464),
+  /** @default 0.0.0.0 */
+  host: z.string().default('0.0.0.0'),
+});
+
+export const securitySchema = z.strictObject({
+  encryptionKeys: z
+    .strictObject({ current: z.string().min(1), keys: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'key ids: letters, digits, _ -'), z.string()) })
+    .refine((k) => k.current in k.keys, { message: 'current must name one of keys', path: ['current'] })
+    .optional(),
+});
+
+export const configSchema = z.strictObject({
+  redis: redisSchema.prefault({}),
+  queue: queueSchema.prefault({}),
+  email: channelConfigSchema.optional(),
+  sms: channelConfigSchema.optional(),
+  templates: z.array(configTemplateSchema).default([]),
+  /** Language used when a message has none, and the last step of every locale chain. @default en */
+  defaultLocale: z.string().min(1).default('en'),
+  limits: limitsSchema.prefault({}),
+  ingest: ingestSchema.prefault({}),
+  metrics: metricsSchema.prefault({}),
+  security: securitySchema.prefault({}),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ChannelConfig = z.infer<typeof channelConfigSchema>;
+export type ConnectorConfig = z.infer<typeof connectorSchema>;
+export type QueueConfig = z.infer<typeof queueSchema>;
+export type ConfigTemplate = z.infer<typeof configTemplateSchema>;

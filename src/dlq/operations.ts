@@ -1,0 +1,64 @@
+import type { Job, Queue } from 'bullmq';
+import { messageJobOptions } from '../messages/job-data.js';
+import { deadLetterSchema, summarize, type DeadLetter, type DeadLetterSummary } from '../worker/dead-letters.js';
+
+export type DeadLetterQueues = { queue: Queue; deadLetters: Queue };
+
+const PAGE = 500;
+/** How long a replayed message's outcome stays readable. */
+const REPLAY_RETENTION_SECONDS = 3600;
+
+const parseLetter = (job: Job): DeadLetter | undefined => {
+  const parsed = deadLetterSchema.safeParse(job.data);
+  return parsed.success ? parsed.data : undefined;
+};
+
+const allLetterJobs = async (deadLetters: Queue): Promise<Job[]> => {
+  const jobs: Job[] = [];
+  for (let start = 0; ; start += PAGE) {
+    const page = await deadLetters.getJobs(['wait', 'prioritized', 'delayed'], start, start + PAGE - 1, true);
+    jobs.push(...page.filter(Boolean));
+    if (page.length < PAGE) return jobs;
+  }
+};
+
+/** Every dead letter, oldest first, as summaries (no recipient, no payload). */
+export const listDeadLetters = async ({ deadLetters }: DeadLetterQueues): Promise<DeadLetterSummary[]> =>
+  (await allLetterJobs(deadLetters)).map(parseLetter).filter((l): l is DeadLetter => !!l).map(summarize);
+
+export const showDeadLetter = async ({ deadLetters }: DeadLetterQueues, id: string): Promise<DeadLetterSummary | undefined> => {
+  const job = await deadLetters.getJob(id);
+  const letter = job && parseLetter(job);
+  return letter ? summarize(letter) : undefined;
+};
+
+/**
+ * Puts a dead letter back on the main queue under its own id, with a fresh attempt budget.
+ * The main queue's failed copy is removed first; the dead letter is removed last, so a crash in
+ * between never loses the message. An expired message will end as `expired`, never be sent.
+ */
+export const replayDeadLetter = async ({ queue, deadLetters }: DeadLetterQueues, id: string): Promise<boolean> => {
+  const job = await deadLetters.getJob(id);
+  const letter = job && parseLetter(job);
+  if (!job || !letter) return false;
+  const previous = await queue.getJob(id);
+  if (previous) {
+    const state = await previous.getState();
+    if (state === 'active') throw new Error(`message ${id} is being processed; try again`);
+    await previous.remove();
+  }
+  const type = letter.type === 'unknown' ? undefined : letter.type;
+  await queue.add(type ?? 'unknown', letter.original, messageJobOptions(id, type, REPLAY_RETENTION_SECONDS));
+  await job.remove();
+  return true;
+};
+
+export const purgeDeadLetter = async ({ deadLetters }: DeadLetterQueues, id: string): Promise<boolean> => {
+  const job = await deadLetters.getJob(id);
+  if (!job) return false;
+  await job.remove();
+  return true;
+};
+
+export const allDeadLetterIds = async ({ deadLetters }: DeadLetterQueues): Promise<string[]> =>
+  (await allLetterJobs(deadLetters)).map((j) => j.id).filter((id): id is string => typeof id === 'string');

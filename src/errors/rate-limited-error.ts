@@ -1,0 +1,13 @@
+/** A producer-side limit refused the message (per recipient or per IP). Nothing was enqueued. */
+export class RateLimitedError extends Error {
+  override readonly name = 'RateLimitedError';
+  constructor(
+    readonly scope: 'recipient' | 'ip',
+    readonly retryAfterMs: number,
+  ) {
+    super(`too many messages for this ${scope}; retry in ${Math.ceil(retryAfterMs / 1000)} s`);
+  }
+}
+
+export const isRateLimitedError = (error: unknown): error is RateLimitedError =>
+  error instanceof RateLimitedError || (error instanceof Error && error.name === 'RateLimitedError');

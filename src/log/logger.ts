@@ -1,0 +1,48 @@
+import pino, { type Logger, type LoggerOptions } from 'pino';
+
+/**
+ * Paths that may hold secrets or OTP codes: removed from every log line. Call sites log masked
+ * recipients (`recipient`) and never the payload, but redaction is the safety net.
+ */
+export const REDACT_PATHS = [
+  'to',
+  'code',
+  'payload',
+  'password',
+  'pass',
+  'secret',
+  'authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  '*.to',
+  '*.code',
+  '*.payload',
+  '*.password',
+  '*.pass',
+  '*.authToken',
+  '*.apiKey',
+  '*.accessKeySecret',
+  '*.serverToken',
+  '*.signingSecret',
+];
+
+export const createLogger = (level: string, destination?: pino.DestinationStream, options: LoggerOptions = {}): Logger =>
+  pino(
+    {
+      level,
+      base: { service: 'otp-courier' },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      ...options,
+    },
+    destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+
+/** `ana@example.com` → `a***@example.com`; `+821012345678` → `+82******5678`. */
+export const maskRecipient = (to: string): string => {
+  const at = to.lastIndexOf('@');
+  if (at > 0) return `${to[0]}***${to.slice(at)}`;
+  if (to.length <= 6) return '***';
+  return `${to.slice(0, 3)}${'*'.repeat(Math.max(3, to.length - 7))}${to.slice(-4)}`;
+};

@@ -1,0 +1,106 @@
+import { Queue } from 'bullmq';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Registry } from 'prom-client';
+import { seal } from '../crypto/envelope.js';
+import { parseKeyRing } from '../crypto/key-ring.js';
+import { toIssues, ValidationError } from '../errors/validation-error.js';
+import { createLimitChecker, type ProducerLimits } from '../limits/producer-limits.js';
+import { createRecipientHasher } from '../limits/recipient-key.js';
+import { createEnqueuedCounter } from '../metrics/metrics.js';
+import { deadLetterQueueName, messageJobOptions, type JobData, type Outcome } from '../messages/job-data.js';
+import { createRedis, ensureReady, isRedisInstance, type ConnectionSpec } from '../redis/connection.js';
+import { sendInputSchema, type SendInput } from './input.js';
+import { waitForOutcome, type WaitOptions } from './outcome.js';
+
+export type { SendInput } from './input.js';
+export type { Outcome } from '../messages/job-data.js';
+export type { ProducerLimits } from '../limits/producer-limits.js';
+export { ValidationError, isValidationError } from '../errors/validation-error.js';
+export { RateLimitedError, isRateLimitedError } from '../errors/rate-limited-error.js';
+
+export type ProducerOptions = {
+  /** A URL, `{ cluster: [urls] }`, `{ sentinel: { name, nodes } }`, or an ioredis instance (not closed by `close`). */
+  connection: ConnectionSpec;
+  /** @default 'otp' */
+  queue?: string;
+  /** BullMQ prefix; must match the workers'. @default '{otp}' */
+  prefix?: string;
+  /** When set, recipient and payload are encrypted before they reach Redis. */
+  encryptionKeys?: { current: string; keys: Record<string, string> };
+  /** Lifetime of a message without `expiresAt`. @default 600 */
+  ttlSeconds?: number;
+  /** prom-client registry for `otp_messages_enqueued_total`. */
+  registry?: Registry;
+  /** Producer-side limits (per recipient, per IP, SMS countries). @default none */
+  limits?: ProducerLimits;
+};
+
+export type SendResult = { id: string; duplicate: boolean };
+
+export type Producer = {
+  /** Validates and enqueues one message. Throws ValidationError / RateLimitedError; nothing is enqueued then. */
+  send(input: SendInput): Promise<SendResult>;
+  /** Resolves with the outcome once final, or `pending` at the timeout. */
+  waitFor(id: string, options?: WaitOptions): Promise<Outcome>;
+  close(): Promise<void>;
+};
+
+/** Keeps outcomes readable after the message's lifetime ends (SPEC §5: at least until expiresAt). */
+const RETENTION_MARGIN_SECONDS = 300;
+
+export const createProducer = (options: ProducerOptions): Producer => {
+  const { queue: name = 'otp', prefix = '{otp}', ttlSeconds = 600 } = options;
+  const owned = !isRedisInstance(options.connection);
+  const redis = isRedisInstance(options.connection) ? options.connection : createRedis(options.connection, 'producer');
+  const queue = new Queue(name, { connection: redis, prefix });
+  const deadLetters = new Queue(deadLetterQueueName(name), { connection: redis, prefix });
+  const ring = options.encryptionKeys ? parseKeyRing(options.encryptionKeys) : undefined;
+  const hash = createRecipientHasher(ring);
+  const checkLimits = options.limits ? createLimitChecker(redis, prefix, options.limits) : undefined;
+  const enqueued = options.registry ? createEnqueuedCounter(options.registry) : undefined;
+  queue.on('error', () => {}); // connection errors surface on the calls that hit them
+
+  return {
+    async send(input) {
+      const parsed = sendInputSchema.safeParse(input);
+      if (!parsed.success) throw new ValidationError(toIssues(parsed.error));
+      const message = parsed.data;
+      const now = Date.now();
+      const expiresAt = message.expiresAt ?? now + ttlSeconds * 1000;
+      if (expiresAt <= now) throw new ValidationError([{ path: 'expiresAt', message: 'is in the past' }]);
+      await ensureReady(redis);
+      await checkLimits?.({ channel: message.channel, recipientHash: hash(message.to), country: message.country, ipHash: message.ip && hash(message.ip) });
+
+      const id = randomUUID();
+      const body = { to: message.to, payload: message.payload, ...(message.ip && { ip: message.ip }) };
+      const data: JobData = {
+        v: 1,
+        id,
+        channel: message.channel,
+        type: message.type,
+        enqueuedAt: now,
+        expiresAt,
+        ...(ring ? { sealed: seal(ring, JSON.stringify(body), id) } : { body }),
+      };
+      const lifetimeMs = expiresAt - now;
+      const keepSeconds = Math.ceil(lifetimeMs / 1000) + RETENTION_MARGIN_SECONDS;
+      const job = await queue.add(message.type, data, {
+        ...messageJobOptions(id, message.type, keepSeconds),
+        ...(message.idempotencyKey && {
+          deduplication: { id: createHash('sha256').update(message.idempotencyKey).digest('base64url'), ttl: lifetimeMs },
+        }),
+      });
+      const duplicate = job.id !== id;
+      if (!duplicate) enqueued?.inc({ channel: message.channel, type: message.type });
+      return { id: job.id ?? id, duplicate };
+    },
+    async waitFor(id, waitOptions) {
+      await ensureReady(redis);
+      return waitForOutcome(queue, deadLetters, id, waitOptions);
+    },
+    async close() {
+      await Promise.all([queue.close(), deadLetters.close()]);
+      if (owned) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+};

@@ -1,0 +1,51 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { z } from 'zod';
+import { payloadSchema } from '../messages/job-data.js';
+import { channelSchema, templateTypeSchema } from '../messages/types.js';
+
+/** Payload JSON larger than this is refused: an OTP message has no business being big. */
+export const MAX_PAYLOAD_BYTES = 8192;
+
+const emailSchema = z.email({ error: 'must be one email address' }).max(320);
+
+/**
+ * What `producer.send` accepts (SPEC §5). `to` is normalised: email lower-cased domain kept as
+ * given but trimmed, phone numbers parsed with libphonenumber-js and written in E.164.
+ */
+export const sendInputSchema = z
+  .strictObject({
+    channel: channelSchema,
+    to: z.string().trim().min(1, 'required').max(320),
+    type: templateTypeSchema,
+    payload: payloadSchema.default({}),
+    ip: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' }).optional(),
+    idempotencyKey: z.string().min(1).max(256).optional(),
+    /** Epoch milliseconds. @default now + ttlSeconds */
+    expiresAt: z.number().int().positive().optional(),
+  })
+  .transform((input, ctx) => {
+    const size = Buffer.byteLength(JSON.stringify(input.payload));
+    if (size > MAX_PAYLOAD_BYTES) ctx.addIssue({ code: 'custom', path: ['payload'], message: `larger than ${MAX_PAYLOAD_BYTES} bytes` });
+    if (input.channel === 'email') {
+      if (!emailSchema.safeParse(input.to).success) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be one email address' });
+      return { ...input, country: undefined };
+    }
+    const phone = normalizePhone(input.to);
+    if (!phone) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be a valid phone number in E.164 (+ and country code)' });
+      return { ...input, country: undefined };
+    }
+    return { ...input, to: phone.e164, country: phone.country };
+  });
+
+export type SendInput = z.input<typeof sendInputSchema>;
+export type ValidSendInput = z.output<typeof sendInputSchema>;
+
+/** `+44 20 7946 0958` → `{ e164: '+442079460958', country: 'GB' }`; undefined when not a valid number. */
+export const normalizePhone = (raw: string): { e164: string; country: string | undefined } | undefined => {
+  const text = raw.trim();
+  if (!text.startsWith('+') || /[^\d\s()+.-]/.test(text)) return undefined;
+  const parsed = parsePhoneNumberFromString(text);
+  if (!parsed?.isValid()) return undefined;
+  return { e164: parsed.number, country: parsed.country };
+};

@@ -1,0 +1,83 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import { DeliveryError, isDeliveryError } from '../../errors/delivery-error.js';
+
+export type HttpRequest = {
+  method: 'GET' | 'POST' | 'PUT';
+  /** Path and query, appended to the client's origin (`/v3/mail/send`). */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  signal?: AbortSignal;
+};
+
+export type HttpResponse = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Raw body text. Never copy it into errors or logs: it may hold the recipient. */
+  body: string;
+};
+
+export type HttpClientOptions = {
+  /** Base URL; its path (if any) is prefixed to every request path. */
+  baseUrl: string;
+  provider: string;
+  /** Whole-request timeout. @default 10000 */
+  timeoutMs?: number;
+  /** Keep-alive connections to the vendor. @default 32 */
+  connections?: number;
+};
+
+export type HttpClient = {
+  readonly origin: string;
+  /** The base URL's path without trailing slash (`''` for a bare origin). */
+  readonly basePath: string;
+  request(req: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+};
+
+/**
+ * One keep-alive connection pool per connector (undici `Pool`), never one per message.
+ * Network failures and timeouts become retryable `DeliveryError`s; HTTP statuses are returned
+ * for the provider to classify with its vendor's error codes.
+ */
+export const createHttpClient = ({ baseUrl, provider, timeoutMs = 10_000, connections = 32 }: HttpClientOptions): HttpClient => {
+  const url = new URL(baseUrl);
+  const basePath = url.pathname.replace(/\/+$/, '');
+  const pool = new Pool(url.origin, {
+    connections,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connect: { timeout: Math.min(timeoutMs, 10_000) },
+  });
+
+  const request = async ({ method, path, headers, body, signal }: HttpRequest): Promise<HttpResponse> => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    try {
+      const res = await pool.request({ method, path: `${basePath}${path}`, headers, body, signal: combined });
+      const text = await res.body.text();
+      return { status: res.statusCode, headers: res.headers, body: text };
+    } catch (error) {
+      throw toNetworkError(provider, error, timeout.aborted);
+    }
+  };
+
+  return { origin: url.origin, basePath, request, close: () => pool.close() };
+};
+
+const toNetworkError = (provider: string, error: unknown, timedOut: boolean): DeliveryError => {
+  if (isDeliveryError(error)) return error;
+  if (timedOut || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || error instanceof undiciErrors.ConnectTimeoutError) {
+    return new DeliveryError({ kind: 'retryable', provider, code: 'timeout', message: 'request timed out', cause: error });
+  }
+  const code = (error as { code?: unknown }).code;
+  return new DeliveryError({
+    kind: 'retryable',
+    provider,
+    code: typeof code === 'string' ? code : 'network_error',
+    message: 'network error',
+    cause: error,
+  });
+};

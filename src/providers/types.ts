@@ -1,0 +1,99 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Channel, ContentType, Payload, TemplateType } from '../messages/types.js';
+
+/** A template the connector's own config carries, normalised from Logto's shapes. */
+export type ConnectorTemplate = LocalTemplate | RemoteTemplate;
+
+/** Rendered here: `{{code}}` and friends are replaced by the worker. */
+export type LocalTemplate = {
+  kind: 'local';
+  usageType: string;
+  subject?: string;
+  content: string;
+  contentType: ContentType;
+  /** Plain-text part for HTML mail; generated from `content` when absent. */
+  text?: string;
+  replyTo?: string;
+};
+
+/** Rendered by the vendor (Postmark alias, Mailgun template, Aliyun/Tencent template code). */
+export type RemoteTemplate = {
+  kind: 'remote';
+  usageType: string;
+  /** Provider-specific reference, e.g. `{ templateAlias }` or `{ templateCode }`. */
+  ref: Readonly<Record<string, unknown>>;
+};
+
+export type RenderedEmail = {
+  kind: 'email';
+  subject: string;
+  text: string;
+  html?: string;
+  replyTo?: string;
+};
+export type RenderedSms = { kind: 'sms'; text: string };
+export type RemoteContent = { kind: 'remote'; ref: Readonly<Record<string, unknown>> };
+export type MessageContent = RenderedEmail | RenderedSms | RemoteContent;
+
+/** What a provider is asked to deliver: one message to one recipient, already decrypted. */
+export type OutgoingMessage = {
+  /** Stable across retries: use it for vendor idempotency keys and `webhook-id`. */
+  id: string;
+  channel: Channel;
+  /** Email address, or E.164 phone number for SMS. */
+  to: string;
+  type: TemplateType;
+  /** Resolved language tag (`en`, `zh-Hant-TW`, …). */
+  locale: string;
+  /** The producer's payload, unchanged. */
+  payload: Payload;
+  ip?: string;
+  content: MessageContent;
+};
+
+export type SendContext = {
+  /** Aborted on timeout or shutdown: pass it to every I/O call. */
+  signal: AbortSignal;
+  /** 1 for the first attempt. */
+  attempt: number;
+};
+
+export type SendResult = { providerMessageId?: string };
+
+/** A built connector: created once at start-up from its validated config, reused for every message. */
+export type Provider = {
+  readonly id: string;
+  readonly channel: Channel;
+  /** Templates from the connector config (Logto shapes, normalised). */
+  readonly templates: readonly ConnectorTemplate[];
+  /**
+   * Whether the connector can send text rendered here. False for vendors that only send
+   * pre-registered templates (Aliyun SMS, Tencent SMS): then only its remote templates apply.
+   */
+  readonly acceptsRenderedContent: boolean;
+  /** Throws `DeliveryError` on failure. */
+  send(message: OutgoingMessage, ctx: SendContext): Promise<SendResult>;
+  /** Releases pooled connections. */
+  close(): Promise<void>;
+};
+
+export type ProviderDeps = {
+  /** The connector's name in the config (`primary`, `backup`). */
+  name: string;
+  channel: Channel;
+  logger: Logger;
+};
+
+/** One per provider folder: its config schema and a factory. */
+export type ProviderDefinition<Schema extends z.ZodType = z.ZodType> = {
+  id: string;
+  channels: readonly Channel[];
+  /** Logto's connector config, plus optional `endpoint` and `timeoutMs`. Strict: unknown keys are errors. */
+  configSchema: Schema;
+  create(config: z.infer<Schema>, deps: ProviderDeps): Provider;
+};
+
+/** Keeps the definition's config type tied to its schema. */
+export const defineProvider = <Schema extends z.ZodType>(definition: ProviderDefinition<Schema>): ProviderDefinition<Schema> =>
+  definition;

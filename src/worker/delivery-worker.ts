@@ -1,0 +1,105 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { LoadedConfig } from '../config/load.js';
+import { parseKeyRing } from '../crypto/key-ring.js';
+import { BACKOFF_TYPE, deadLetterQueueName } from '../messages/job-data.js';
+import type { Channel } from '../messages/types.js';
+import { createWorkerMetrics } from '../metrics/metrics.js';
+import { registerQueueGauges } from '../metrics/queue-gauges.js';
+import { createTemplateResolver } from '../templates/resolve.js';
+import { backoffDelayMs } from './backoff.js';
+import type { Connector } from './connectors.js';
+import { addDeadLetter } from './dead-letters.js';
+import { createProcessor, isDeadLettered } from './processor.js';
+
+export type DeliveryWorkerDeps = {
+  loaded: LoadedConfig;
+  /** Blocking connection for the BullMQ worker (maxRetriesPerRequest: null). */
+  connection: Redis | Cluster;
+  connectors: Record<Channel, Connector[]>;
+  registry: Registry;
+  logger: Logger;
+};
+
+export type DeliveryWorker = {
+  /** Running and not closing: what /readyz reports together with Redis. */
+  isRunning(): boolean;
+  /** Stops taking jobs, lets jobs in flight finish within the grace period, then forces. */
+  close(): Promise<void>;
+  readonly queue: Queue;
+};
+
+/** The BullMQ worker with the delivery pipeline, metrics and dead letters wired in. */
+export const createDeliveryWorker = ({ loaded, connection, connectors, registry, logger }: DeliveryWorkerDeps): DeliveryWorker => {
+  const { config } = loaded;
+  const prefix = config.redis.prefix;
+  const queue = new Queue(config.queue.name, { connection, prefix });
+  const deadLetters = new Queue(deadLetterQueueName(config.queue.name), { connection, prefix });
+  const ring = config.security.encryptionKeys ? parseKeyRing(config.security.encryptionKeys) : undefined;
+  if (!ring) logger.warn('security.encryptionKeys is not set: recipients and codes are stored in Redis in plain text');
+  const metrics = createWorkerMetrics(registry);
+  registerQueueGauges(registry, queue, deadLetters);
+  for (const c of [...connectors.email, ...connectors.sms]) metrics.providerUp.set({ channel: c.channel, provider: c.provider.id }, 1);
+
+  const shutdown = new AbortController();
+  const retryDelays = new WeakMap<Error, number>();
+  const processor = createProcessor({
+    queueConfig: config.queue,
+    defaultLocale: config.defaultLocale,
+    ring,
+    resolver: createTemplateResolver(config.templates, config.defaultLocale),
+    selectConnector: (channel) => connectors[channel][0],
+    deadLetters,
+    metrics,
+    logger,
+    shutdown: shutdown.signal,
+    retryDelays,
+  });
+
+  const worker = new Worker(config.queue.name, processor, {
+    connection,
+    prefix,
+    concurrency: config.queue.concurrency,
+    autorun: true,
+    maxStalledCount: 5,
+    stalledInterval: 15_000,
+    settings: {
+      backoffStrategy: (attemptsMade: number, type?: string, error?: Error) =>
+        (error && retryDelays.get(error)) ?? (type === BACKOFF_TYPE ? backoffDelayMs(attemptsMade, config.queue.backoff, undefined) : 1000),
+    },
+  });
+  worker.on('error', (error) => logger.error({ err: { message: error.message } }, 'worker error'));
+  // Jobs failed outside the pipeline (stalled too often, lock lost) still end in the dead-letter queue.
+  worker.on('failed', (job: Job | undefined, error: Error) => {
+    if (!job || isDeadLettered(error) || !job.finishedOn) return;
+    addDeadLetter(deadLetters, job, { reason: error.message.slice(0, 200), provider: undefined, providerCode: undefined, attempts: job.attemptsMade }).catch((e: Error) =>
+      logger.error({ err: { message: e.message }, jobId: job.id }, 'could not dead-letter failed job'),
+    );
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    queue,
+    isRunning: () => !closing && worker.isRunning(),
+    close() {
+      closing ??= (async () => {
+        const graceMs = config.queue.shutdownGraceSeconds * 1000;
+        let timer: NodeJS.Timeout | undefined;
+        const forced = new Promise<'forced'>((resolve) => {
+          timer = setTimeout(() => resolve('forced'), graceMs);
+        });
+        const result = await Promise.race([worker.close().then(() => 'done' as const), forced]);
+        clearTimeout(timer);
+        if (result === 'forced') {
+          logger.warn({ graceSeconds: config.queue.shutdownGraceSeconds }, 'grace period over; aborting jobs in flight (they will be retried by another worker)');
+          shutdown.abort();
+          await worker.close(true);
+        }
+        await Promise.all([queue.close(), deadLetters.close()]);
+      })();
+      return closing;
+    },
+  };
+};

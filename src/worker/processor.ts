@@ -1,0 +1,140 @@
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { QueueConfig } from '../config/schema.js';
+import { DecryptError, open, UnknownKeyError } from '../crypto/envelope.js';
+import type { KeyRing } from '../crypto/key-ring.js';
+import { DeliveryError, isDeliveryError } from '../errors/delivery-error.js';
+import { maskRecipient } from '../log/logger.js';
+import { jobDataSchema, messageBodySchema, type JobData, type JobResult, type MessageBody } from '../messages/job-data.js';
+import type { WorkerMetrics } from '../metrics/metrics.js';
+import type { OutgoingMessage } from '../providers/types.js';
+import { messageLocale } from '../templates/locale.js';
+import { renderContent, type TemplateResolver } from '../templates/resolve.js';
+import { backoffDelayMs } from './backoff.js';
+import type { Connector } from './connectors.js';
+import { addDeadLetter, type DeadLetterInfo } from './dead-letters.js';
+
+export type ProcessorDeps = {
+  queueConfig: QueueConfig;
+  defaultLocale: string;
+  ring: KeyRing | undefined;
+  resolver: TemplateResolver;
+  /** The connector to use for a channel (the active one; failover picks another). */
+  selectConnector(channel: JobData['channel']): Connector | undefined;
+  deadLetters: Queue;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  /** Aborted when the worker is forced to stop. */
+  shutdown: AbortSignal;
+  /** Retry delays computed here, read back by BullMQ's backoff strategy. */
+  retryDelays: WeakMap<Error, number>;
+};
+
+/** Ends a job as dead: stored in the dead-letter queue, then failed without retry. */
+class DeadLettered extends UnrecoverableError {
+  constructor(readonly info: DeadLetterInfo) {
+    super(`dead-lettered: ${info.reason}`);
+  }
+}
+
+export const isDeadLettered = (error: unknown): boolean => error instanceof Error && error.message.startsWith('dead-lettered: ');
+
+/** The per-job pipeline: validate → expiry → decrypt → template → send → classify. */
+export const createProcessor = (deps: ProcessorDeps) => {
+  const { queueConfig, metrics, logger } = deps;
+
+  const deadLetter = async (job: Job, data: Pick<JobData, 'channel' | 'type'> | undefined, info: DeadLetterInfo): Promise<never> => {
+    await addDeadLetter(deps.deadLetters, job, info);
+    if (data) metrics.messages.inc({ channel: data.channel, type: data.type, result: 'dead_lettered' });
+    logger.warn({ jobId: job.id, channel: data?.channel, type: data?.type, reason: info.reason, provider: info.provider, providerCode: info.providerCode, attempts: info.attempts }, 'message dead-lettered');
+    throw new DeadLettered(info);
+  };
+
+  const readBody = (data: JobData): MessageBody | string => {
+    if (data.body) return data.body;
+    if (!deps.ring) return 'encrypted_but_no_keys';
+    try {
+      const parsed = messageBodySchema.safeParse(JSON.parse(open(deps.ring, data.sealed ?? '', data.id)));
+      return parsed.success ? parsed.data : 'malformed_body';
+    } catch (error) {
+      if (error instanceof UnknownKeyError) return 'unknown_key';
+      if (error instanceof DecryptError) return 'decrypt_failed';
+      return 'malformed_body';
+    }
+  };
+
+  return async (job: Job, token?: string): Promise<JobResult> => {
+    const attempt = job.attemptsMade + 1;
+    const parsed = jobDataSchema.safeParse(job.data);
+    if (!parsed.success) return deadLetter(job, undefined, { reason: 'malformed_job', provider: undefined, providerCode: undefined, attempts: attempt });
+    const data = parsed.data;
+    const log = logger.child({ jobId: data.id, channel: data.channel, type: data.type, attempt });
+
+    if (Date.now() >= data.expiresAt) {
+      metrics.messages.inc({ channel: data.channel, type: data.type, result: 'expired' });
+      log.info({ outcome: 'expired' }, 'message expired before delivery; dropped');
+      return { outcome: 'expired' };
+    }
+    const body = readBody(data);
+    if (typeof body === 'string') return deadLetter(job, data, { reason: body, provider: undefined, providerCode: undefined, attempts: attempt });
+
+    const connector = deps.selectConnector(data.channel);
+    if (!connector) return deadLetter(job, data, { reason: 'no_connector', provider: undefined, providerCode: undefined, attempts: attempt });
+    const { provider } = connector;
+    const locale = messageLocale(body.payload, deps.defaultLocale);
+
+    const started = performance.now();
+    try {
+      const resolved = deps.resolver.resolve({ channel: data.channel, type: data.type, locale }, provider);
+      const message: OutgoingMessage = {
+        id: data.id,
+        channel: data.channel,
+        to: body.to,
+        type: data.type,
+        locale,
+        payload: body.payload,
+        ...(body.ip && { ip: body.ip }),
+        content: renderContent(resolved, data.channel, body.payload),
+      };
+      const expiry = AbortSignal.timeout(Math.max(1, data.expiresAt - Date.now()));
+      await provider.send(message, { signal: AbortSignal.any([expiry, deps.shutdown]), attempt });
+    } catch (error) {
+      const failure = toDeliveryError(error, provider.id);
+      metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, (performance.now() - started) / 1000);
+      const outcome = failure.kind === 'rate_limited' ? 'rate_limited' : failure.kind === 'retryable' ? 'retryable_error' : 'permanent_error';
+      metrics.attempts.inc({ channel: data.channel, provider: provider.id, outcome });
+      const failLog = { recipient: maskRecipient(body.to), connector: connector.name, provider: provider.id, errorKind: failure.kind, providerCode: failure.code, scope: failure.scope };
+      const info = { reason: failure.message, provider: provider.id, providerCode: failure.code, attempts: attempt };
+      if (failure.kind === 'permanent') {
+        (failure.scope === 'connector' ? log.error.bind(log) : log.warn.bind(log))(failLog, 'permanent delivery failure');
+        return deadLetter(job, data, info);
+      }
+      const delayMs = failure.kind === 'rate_limited' && failure.retryAfterMs !== undefined ? failure.retryAfterMs : backoffDelayMs(attempt, queueConfig.backoff, failure.retryAfterMs);
+      if (Date.now() + delayMs >= data.expiresAt) {
+        log.warn({ ...failLog, delayMs }, 'next attempt would be after expiry');
+        return deadLetter(job, data, { ...info, reason: `${failure.message}; expires before next attempt` });
+      }
+      if (failure.kind === 'rate_limited' && token) {
+        // A vendor throttle does not spend an attempt: park the job until Retry-After.
+        log.info({ ...failLog, delayMs }, 'rate limited by provider; delayed');
+        await job.moveToDelayed(Date.now() + delayMs, token);
+        throw new DelayedError();
+      }
+      if (attempt >= queueConfig.attempts) return deadLetter(job, data, { ...info, reason: `${failure.message}; attempts exhausted` });
+      log.info({ ...failLog, delayMs }, 'delivery failed; will retry');
+      deps.retryDelays.set(failure, delayMs);
+      throw failure;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, seconds);
+    metrics.attempts.inc({ channel: data.channel, provider: provider.id, outcome: 'success' });
+    metrics.endToEnd.observe({ channel: data.channel }, Math.max(0, Date.now() - data.enqueuedAt) / 1000);
+    metrics.messages.inc({ channel: data.channel, type: data.type, result: 'delivered' });
+    log.info({ recipient: maskRecipient(body.to), connector: connector.name, provider: provider.id, outcome: 'delivered', ms: Math.round(seconds * 1000) }, 'message delivered');
+    return { outcome: 'delivered', provider: provider.id };
+  };
+};
+
+/** Anything a provider throws that is not a DeliveryError is treated as retryable and unexplained. */
+const toDeliveryError = (error: unknown, provider: string): DeliveryError =>
+  isDeliveryError(error) ? error : new DeliveryError({ kind: 'retryable', provider, code: 'internal_error', message: 'unexpected error in provider', cause: error });
