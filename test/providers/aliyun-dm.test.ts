@@ -1,0 +1,279 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { startStandIn, type StandIn } from '../helpers/http-stand-in.js';
+import { nextTurn, startCountingServer } from './support/connection-count.js';
+import { aliyunDmProvider } from '../../src/providers/aliyun-dm/index.js';
+import { aliyunDmConfigSchema, dmBaseUrl, DM_REGIONS } from '../../src/providers/aliyun-dm/config.js';
+import { classifyDmResponse } from '../../src/providers/aliyun-dm/errors.js';
+import { signRpc } from '../../src/providers/aliyun-rpc/signature.js';
+import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
+
+const deps = { name: 'primary', channel: 'email' as const, logger: pino({ level: 'silent' }) };
+
+/** A Logto `connector-aliyun-dm` config as the Logto console saves it. */
+const logtoConfig = {
+  accessKeyId: 'LTAI5tExampleKeyId',
+  accessKeySecret: 'ExampleSecretValue0123456789',
+  accountName: 'no-reply@mail.example.com',
+  fromAlias: 'Example',
+  regionId: 'ap-southeast-1',
+  templates: [
+    { usageType: 'SignIn', subject: 'Sign-in code', content: '<p>Your sign-in code is {{code}}.</p>' },
+    { usageType: 'Register', subject: 'Sign-up code', content: '<p>Your sign-up code is {{code}}.</p>' },
+    { usageType: 'ForgotPassword', subject: 'Reset code', content: '<p>Your reset code is {{code}}.</p>' },
+    { usageType: 'Generic', subject: 'Verification code', content: '<p>Your code is {{code}}.</p>' },
+  ],
+};
+
+const email = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
+  id: 'msg-1',
+  channel: 'email',
+  to: 'alice@example.org',
+  type: 'SignIn',
+  locale: 'en',
+  payload: { code: '123456', locale: 'en' },
+  content: { kind: 'email', subject: 'Sign-in code', text: 'Your sign-in code is 123456.', html: '<p>Your sign-in code is 123456.</p>' },
+  ...overrides,
+});
+
+const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
+
+const build = (endpoint: string, extra: Record<string, unknown> = {}): Provider =>
+  aliyunDmProvider.create(aliyunDmConfigSchema.parse({ ...logtoConfig, endpoint, ...extra }), deps);
+
+describe('aliyun-dm config', () => {
+  it('accepts a Logto config unchanged', () => {
+    const parsed = aliyunDmConfigSchema.parse(logtoConfig);
+    expect(parsed).toMatchObject(logtoConfig);
+  });
+
+  it.each([
+    [{ accountName: undefined }, ['accountName']],
+    [{ regionId: 'cn-beijing' }, ['regionId']],
+    [{ templates: [{ usageType: 'SignIn', content: 'x' }] }, ['templates', 0, 'subject']],
+    [{ endpoint: 'ftp://dm.example.com' }, ['endpoint']],
+    [{ timeoutMs: 5 }, ['timeoutMs']],
+    [{ accessKeySecret: '' }, ['accessKeySecret']],
+  ])('rejects %j at its path', (patch, path) => {
+    const result = aliyunDmConfigSchema.safeParse({ ...logtoConfig, ...patch });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path)).toContainEqual(path);
+  });
+
+  it('rejects unknown keys', () => {
+    const result = aliyunDmConfigSchema.safeParse({ ...logtoConfig, replyTo: 'x@example.com' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.code).toBe('unrecognized_keys');
+  });
+
+  it.each([
+    ['cn-hangzhou', 'https://dm.aliyuncs.com'],
+    ['ap-southeast-1', 'https://dm.ap-southeast-1.aliyuncs.com'],
+    ['ap-southeast-2', 'https://dm.ap-southeast-2.aliyuncs.com'],
+    ['eu-central-1', 'https://dm.eu-central-1.aliyuncs.com'],
+    ['us-east-1', 'https://dm.us-east-1.aliyuncs.com'],
+  ] as const)('uses the %s endpoint %s', (regionId, url) => {
+    expect(DM_REGIONS).toContain(regionId);
+    expect(dmBaseUrl({ regionId })).toBe(url);
+  });
+
+  it('defaults to Hangzhou and lets endpoint override the region', () => {
+    expect(dmBaseUrl({})).toBe('https://dm.aliyuncs.com');
+    expect(dmBaseUrl({ regionId: 'us-east-1', endpoint: 'http://127.0.0.1:9/dm' })).toBe('http://127.0.0.1:9/dm');
+  });
+
+  it('exposes the config templates as local HTML templates', () => {
+    const provider = aliyunDmProvider.create(aliyunDmConfigSchema.parse(logtoConfig), deps);
+    expect(provider.acceptsRenderedContent).toBe(true);
+    expect(provider.templates[0]).toEqual({
+      kind: 'local',
+      usageType: 'SignIn',
+      subject: 'Sign-in code',
+      content: '<p>Your sign-in code is {{code}}.</p>',
+      contentType: 'text/html',
+    });
+  });
+});
+
+describe('aliyun-dm SingleSendMail request', () => {
+  let standIn: StandIn;
+  let provider: Provider;
+  beforeAll(async () => {
+    standIn = await startStandIn({ status: 200, body: { EnvId: '600000123456', RequestId: '2D8D1E25-7B21-4F3B-9A8E-0B9F1E1F0001' } });
+    provider = build(`${standIn.url}/`);
+  });
+  afterAll(async () => {
+    await provider.close();
+    await standIn.close();
+  });
+
+  const lastParams = () => Object.fromEntries(new URLSearchParams(standIn.requests.at(-1)?.body));
+
+  it('sends every documented field, signed', async () => {
+    const before = Date.now();
+    const result = await provider.send(email(), ctx());
+    expect(result).toEqual({ providerMessageId: '600000123456' });
+
+    const req = standIn.requests.at(-1);
+    expect(req?.method).toBe('POST');
+    expect(req?.path).toBe('/');
+    expect(req?.url).toBe('/');
+    expect(req?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+
+    const { Signature, Timestamp, SignatureNonce, ...rest } = lastParams();
+    expect(rest).toEqual({
+      Action: 'SingleSendMail',
+      Version: '2015-11-23',
+      Format: 'JSON',
+      AccessKeyId: 'LTAI5tExampleKeyId',
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureVersion: '1.0',
+      RegionId: 'ap-southeast-1',
+      AccountName: 'no-reply@mail.example.com',
+      AddressType: '1',
+      ReplyToAddress: 'false',
+      ToAddress: 'alice@example.org',
+      FromAlias: 'Example',
+      Subject: 'Sign-in code',
+      HtmlBody: '<p>Your sign-in code is 123456.</p>',
+    });
+    expect(Timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(Date.parse(Timestamp ?? '')).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(SignatureNonce).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(Signature).toBe(signRpc('POST', { ...rest, Timestamp: Timestamp ?? '', SignatureNonce: SignatureNonce ?? '' }, logtoConfig.accessKeySecret));
+  });
+
+  it('draws a new nonce for every request', async () => {
+    await provider.send(email(), ctx());
+    const first = lastParams().SignatureNonce;
+    await provider.send(email(), ctx());
+    expect(lastParams().SignatureNonce).not.toBe(first);
+  });
+
+  it('sends plain-text mail as TextBody and a template reply-to as ReplyAddress', async () => {
+    await provider.send(
+      email({ content: { kind: 'email', subject: 'Code', text: 'Your code is 123456.', replyTo: 'support@example.com' } }),
+      ctx(),
+    );
+    const params = lastParams();
+    expect(params.TextBody).toBe('Your code is 123456.');
+    expect(params.HtmlBody).toBeUndefined();
+    expect(params.ReplyAddress).toBe('support@example.com');
+    expect(params.ReplyToAddress).toBe('false');
+  });
+
+  it('omits FromAlias when Logto has none', async () => {
+    const noAlias = build(`${standIn.url}/`, { fromAlias: undefined });
+    try {
+      await noAlias.send(email(), ctx());
+      expect(lastParams().FromAlias).toBeUndefined();
+    } finally {
+      await noAlias.close();
+    }
+  });
+
+  it('refuses vendor-template content without calling the API', async () => {
+    const count = standIn.requests.length;
+    await expect(provider.send(email({ content: { kind: 'remote', ref: { templateCode: 'x' } } }), ctx())).rejects.toMatchObject({
+      kind: 'permanent',
+      code: 'template_not_supported',
+      scope: 'connector',
+    });
+    expect(standIn.requests.length).toBe(count);
+  });
+});
+
+const errorBody = (Code: string, Message: string) => ({
+  RequestId: '5E2A2B8C-8B7C-4F1E-9D9B-000000000001',
+  HostId: 'dm.aliyuncs.com',
+  Code,
+  Message,
+  Recommend: `https://api.aliyun.com/troubleshoot?q=${Code}&product=Dm`,
+});
+
+describe('aliyun-dm error classification', () => {
+  let standIn: StandIn;
+  let provider: Provider;
+  beforeAll(async () => {
+    standIn = await startStandIn();
+    provider = build(standIn.url);
+  });
+  afterAll(async () => {
+    await provider.close();
+    await standIn.close();
+  });
+
+  it.each([
+    [400, errorBody('InvalidToAddress', 'The specified toAddress is wrongly formed.'), 'permanent', 'message', 'InvalidToAddress'],
+    [400, errorBody('InvalidToAddress.Spam', 'Sendmail rejected by invalid address.'), 'permanent', 'message', 'InvalidToAddress.Spam'],
+    [400, errorBody('InvalidReceiverName.Malformed', 'The specified receiver name is wrongly formed.'), 'permanent', 'message', 'InvalidReceiverName.Malformed'],
+    [400, errorBody('InvalidBody', 'The specified textBody or htmlBody is wrongly formed.'), 'permanent', 'message', 'InvalidBody'],
+    [400, errorBody('InvalidSubject.Malformed', 'The specified subject is wrongly formed.'), 'permanent', 'message', 'InvalidSubject.Malformed'],
+    [404, errorBody('InvalidMailAddress.NotFound', 'The specified mailAddress does not exist.'), 'permanent', 'connector', 'InvalidMailAddress.NotFound'],
+    [400, errorBody('InvalidMailAddressStatus.Malformed', 'The specified mailAddress status is wrongly formed.'), 'permanent', 'connector', 'InvalidMailAddressStatus.Malformed'],
+    [400, errorBody('InvalidFromAlias.Malformed', 'The specified fromAlias is wrongly formed.'), 'permanent', 'connector', 'InvalidFromAlias.Malformed'],
+    [400, errorBody('InvalidSendMail.Spam', 'Sendmail rejected by spam filter.'), 'rate_limited', 'connector', 'InvalidSendMail.Spam'],
+    [400, errorBody('Throttling.User', 'Request was denied due to user flow control.'), 'rate_limited', 'connector', 'Throttling.User'],
+    [404, errorBody('InvalidAccessKeyId.NotFound', 'Specified access key is not found.'), 'permanent', 'connector', 'InvalidAccessKeyId.NotFound'],
+    [400, errorBody('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.'), 'permanent', 'connector', 'SignatureDoesNotMatch'],
+    [403, errorBody('Forbidden.RAM', 'User not authorized to operate on the specified resource.'), 'permanent', 'connector', 'Forbidden.RAM'],
+    [500, errorBody('InternalError', 'The request processing has failed due to some unknown error.'), 'retryable', 'connector', 'InternalError'],
+    [503, errorBody('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.'), 'retryable', 'connector', 'ServiceUnavailable'],
+    [400, errorBody('SomeFutureCode', 'x'), 'permanent', 'message', 'SomeFutureCode'],
+    [502, '<html>Bad Gateway</html>', 'retryable', 'connector', 'http_502'],
+    [429, '', 'rate_limited', 'connector', 'http_429'],
+    [200, '{"RequestId":"x"}', 'permanent', 'connector', 'invalid_response'],
+  ])('HTTP %i %j → %s (%s, %s)', async (status, body, kind, scope, code) => {
+    standIn.reply({ status, body });
+    const error = await provider.send(email(), ctx()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ name: 'DeliveryError', kind, scope, code, provider: 'aliyun-dm' });
+    const text = String((error as Error).message);
+    expect(text).not.toContain('alice@example.org');
+    expect(text).not.toContain('123456');
+    expect(text).not.toContain('wrongly formed');
+  });
+
+  it('keeps Retry-After on a 503', () => {
+    const error = classifyDmResponse({ status: 503, headers: { 'retry-after': '7' }, body: '' });
+    expect(error).toMatchObject({ kind: 'retryable', retryAfterMs: 7_000 });
+  });
+
+  it('gives throttles a wait', () => {
+    const error = classifyDmResponse({ status: 400, headers: {}, body: JSON.stringify(errorBody('Throttling.User', 'x')) });
+    expect(error?.retryAfterMs).toBeGreaterThan(0);
+  });
+});
+
+describe('aliyun-dm transport', () => {
+  it('turns a vendor that never answers into a retryable timeout', async () => {
+    const silent = await startStandIn(() => new Promise(() => {}));
+    const provider = build(silent.url, { timeoutMs: 200 });
+    try {
+      await expect(provider.send(email(), ctx())).rejects.toMatchObject({ kind: 'retryable', code: 'timeout' });
+    } finally {
+      await provider.close();
+      await silent.close();
+    }
+  });
+
+  it('reuses one keep-alive connection for sequential sends', async () => {
+    const server = await startCountingServer({ EnvId: '1', RequestId: 'r' });
+    const provider = build(server.url);
+    try {
+      await provider.send(email(), ctx());
+      await nextTurn();
+      await provider.send(email(), ctx());
+      expect(server.connections()).toBe(1);
+      // Back to back, undici may hand the next request to a second pooled connection before
+      // the first is marked idle; still never a connection per message.
+      for (let i = 0; i < 4; i += 1) await provider.send(email(), ctx());
+      expect(server.connections()).toBeLessThanOrEqual(2);
+    } finally {
+      await provider.close();
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { isDeliveryError, type DeliveryError } from '../../src/errors/delivery-error.js';
+import { gatewayapiSmsProvider } from '../../src/providers/gatewayapi-sms/index.js';
+import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
+import { startStandIn, type StandIn, type StandInReply } from '../helpers/http-stand-in.js';
+import { startConnectionCounter } from './connection-counter.js';
+
+const deps = { name: 'main', channel: 'sms' as const, logger: pino({ level: 'silent' }) };
+const TOKEN = 'GoGenerateAnApiToken_abcdef0123456789';
+
+/** A config exactly as Logto's console saves it for connector-gatewayapi-sms. */
+const logtoConfig = {
+  endpoint: 'https://gatewayapi.com/rest/mtsms',
+  apiToken: TOKEN,
+  sender: 'ExampleSMS',
+  templates: [
+    { usageType: 'SignIn', content: 'Your sign-in code is {{code}}' },
+    { usageType: 'Register', content: 'Your registration code is {{code}}' },
+    { usageType: 'ForgotPassword', content: 'Your reset code is {{code}}' },
+    { usageType: 'Generic', content: 'Your code is {{code}}' },
+  ],
+};
+
+const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
+  id: 'msg-1',
+  channel: 'sms',
+  to: '+4512345678',
+  type: 'SignIn',
+  locale: 'da',
+  payload: { code: '123456' },
+  content: { kind: 'sms', text: 'Your sign-in code is 123456' },
+  ...overrides,
+});
+
+/** GatewayAPI's documented 200 answer. */
+const sent: StandInReply = { status: 200, body: { ids: [421332671], usage: { countries: { DK: 1 }, currency: 'DKK', total_cost: 0.12 } } };
+const failure = (status: number, code: string, text: string, variables: string[] = []): StandInReply => ({
+  status,
+  body: { code, incident_uuid: 'd8127429-fa0c-4316-b1f2-e610c3958f43', message: text, variables },
+});
+
+const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
+
+const sendError = async (provider: Provider, msg = message()): Promise<DeliveryError> => {
+  const error: unknown = await provider.send(msg, ctx()).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isDeliveryError(error)) throw new Error(`expected a DeliveryError, got ${String(error)}`);
+  return error;
+};
+
+describe('gatewayapi-sms config', () => {
+  it('accepts a Logto config unchanged, plus timeoutMs', () => {
+    expect(gatewayapiSmsProvider.configSchema.parse(logtoConfig)).toEqual(logtoConfig);
+    const { endpoint: _omitted, ...withoutEndpoint } = logtoConfig;
+    expect(gatewayapiSmsProvider.configSchema.parse({ ...withoutEndpoint, timeoutMs: 2000 })).toEqual({ ...withoutEndpoint, timeoutMs: 2000 });
+  });
+
+  it.each([
+    [{ ...logtoConfig, apiToken: '' }, ['apiToken']],
+    [{ ...logtoConfig, sender: undefined }, ['sender']],
+    [{ ...logtoConfig, endpoint: 'gatewayapi.com/rest/mtsms' }, ['endpoint']],
+    [{ ...logtoConfig, templates: 'none' }, ['templates']],
+    [{ ...logtoConfig, token: TOKEN }, []],
+  ])('rejects a bad config with the field path (%#)', (config, path) => {
+    const result = gatewayapiSmsProvider.configSchema.safeParse(config);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path)).toContainEqual(path);
+  });
+});
+
+describe('gatewayapi-sms against a stand-in', () => {
+  let standIn: StandIn;
+  let provider: Provider;
+
+  beforeAll(async () => {
+    standIn = await startStandIn(sent);
+    provider = gatewayapiSmsProvider.create(gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${standIn.url}/rest/mtsms` }), deps);
+  });
+  afterAll(async () => {
+    await provider.close();
+    await standIn.close();
+  });
+
+  it('posts Logto’s body to the endpoint URL with Basic token auth', async () => {
+    standIn.reply(sent);
+    await expect(provider.send(message(), ctx())).resolves.toEqual({ providerMessageId: '421332671' });
+    const req = standIn.requests.at(-1);
+    expect(req?.method).toBe('POST');
+    expect(req?.path).toBe('/rest/mtsms');
+    expect([...(req?.query.keys() ?? [])]).toEqual([]);
+    expect(req?.headers['content-type']).toBe('application/json');
+    expect(req?.headers.authorization).toBe(`Basic ${Buffer.from(`${TOKEN}:`).toString('base64')}`);
+    expect(JSON.parse(req?.body ?? '')).toEqual({ sender: 'ExampleSMS', message: 'Your sign-in code is 123456', recipients: [{ msisdn: 4512345678 }] });
+  });
+
+  it('keeps a query in the endpoint URL and asks for UCS2 when the text is not GSM-7', async () => {
+    const other = gatewayapiSmsProvider.create(
+      gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${standIn.url}/eu/rest/mtsms?label=otp` }),
+      deps,
+    );
+    standIn.reply(sent);
+    await other.send(message({ to: '4512345678', content: { kind: 'sms', text: 'Din kode: 123456 🔐' } }), ctx());
+    await other.close();
+    const req = standIn.requests.at(-1);
+    expect(req?.url).toBe('/eu/rest/mtsms?label=otp');
+    expect(JSON.parse(req?.body ?? '')).toEqual({
+      sender: 'ExampleSMS',
+      message: 'Din kode: 123456 🔐',
+      recipients: [{ msisdn: 4512345678 }],
+      encoding: 'UCS2',
+    });
+  });
+
+  it.each([
+    [failure(401, '0x0211', 'Invalid password'), 'permanent', 'connector', '0x0211'],
+    [failure(403, '0x0213', 'Unauthorized IP-address: %1', ['1.2.3.4']), 'permanent', 'connector', '0x0213'],
+    [failure(400, '0x0216', 'Insufficient credit'), 'permanent', 'connector', '0x0216'],
+    [failure(400, '0x0217', 'Unauthorized destination: country %1', ['DK']), 'permanent', 'connector', '0x0217'],
+    [failure(400, '0x0215', 'MSISDN %1 blacklisted', ['4512345678']), 'permanent', 'message', '0x0215'],
+    [failure(400, '0x0214', 'Temporary blacklist for MSISDN %1 with hash %2', ['4512345678', 'x']), 'permanent', 'message', '0x0214'],
+    [failure(400, '0x0222', 'Missing required parameter %1', ['message']), 'permanent', 'connector', '0x0222'],
+    [failure(400, '0x0308', 'Invalid Argument'), 'permanent', 'message', '0x0308'],
+    [failure(503, '0x0309', 'Resource temporarily unavailable'), 'retryable', 'connector', '0x0309'],
+    [failure(500, '0x0201', 'Unknown error'), 'retryable', 'connector', '0x0201'],
+    [failure(422, '0x0201', 'Invalid json'), 'permanent', 'message', '0x0201'],
+    [{ status: 401, body: { message: 'Unauthorized' } }, 'permanent', 'connector', 'http_401'],
+    [{ status: 502, body: '' }, 'retryable', 'connector', 'http_502'],
+    [{ status: 200, body: { unexpected: true } }, 'retryable', 'connector', 'invalid_response'],
+  ] as const)('classifies %j', async (reply, kind, scope, code) => {
+    standIn.reply(reply);
+    const error = await sendError(provider);
+    expect({ kind: error.kind, scope: error.scope, code: error.code }).toEqual({ kind, scope, code });
+    expect(error.message).not.toMatch(/4512345678|123456/);
+  });
+
+  it('is rate-limited on 429, honouring Retry-After', async () => {
+    standIn.reply({ status: 429, headers: { 'retry-after': '7' }, body: { message: 'Too many requests' } });
+    const error = await sendError(provider);
+    expect({ kind: error.kind, retryAfterMs: error.retryAfterMs }).toEqual({ kind: 'rate_limited', retryAfterMs: 7000 });
+  });
+});
+
+describe('gatewayapi-sms transport', () => {
+  it('times out as retryable "timeout" when the vendor never answers', async () => {
+    const standIn = await startStandIn(() => new Promise(() => undefined));
+    const provider = gatewayapiSmsProvider.create(
+      gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${standIn.url}/rest/mtsms`, timeoutMs: 150 }),
+      deps,
+    );
+    const error = await sendError(provider);
+    expect({ kind: error.kind, code: error.code }).toEqual({ kind: 'retryable', code: 'timeout' });
+    await provider.close();
+    await standIn.close();
+  });
+
+  it('reuses keep-alive connections across sends', async () => {
+    const standIn = await startStandIn(sent);
+    const counter = await startConnectionCounter(standIn.url);
+    const provider = gatewayapiSmsProvider.create(
+      gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${counter.url}/rest/mtsms` }),
+      deps,
+    );
+    for (let i = 0; i < 6; i += 1) await provider.send(message({ id: `msg-${i}` }), ctx());
+    expect(standIn.requests).toHaveLength(6);
+    expect(counter.connections).toBeLessThanOrEqual(2);
+    await provider.close();
+    await counter.close();
+    await standIn.close();
+  });
+});
