@@ -36,6 +36,11 @@ export const queueSchema = z.strictObject({
   backoff: backoffSchema.prefault({}),
   /** A message not delivered by its expiresAt is dropped. Default lifetime. @default 600 */
   ttlSeconds: positiveInt.max(86_400).default(600),
+  /**
+   * How long a worker's lock on a job lasts without renewal; a worker killed hard has its jobs
+   * picked up by another within about this time. @default 30000
+   */
+  lockDurationMs: z.number().int().min(1000).max(600_000).default(30_000),
   /** On SIGTERM, how long jobs in flight may take to finish. @default 25 */
   shutdownGraceSeconds: z.number().min(0).max(3600).default(25),
 });

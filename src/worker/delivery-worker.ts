@@ -64,7 +64,8 @@ export const createDeliveryWorker = ({ loaded, connection, connectors, registry,
     concurrency: config.queue.concurrency,
     autorun: true,
     maxStalledCount: 5,
-    stalledInterval: 15_000,
+    lockDuration: config.queue.lockDurationMs,
+    stalledInterval: Math.max(500, Math.floor(config.queue.lockDurationMs / 2)),
     settings: {
       backoffStrategy: (attemptsMade: number, type?: string, error?: Error) =>
         (error && retryDelays.get(error)) ?? (type === BACKOFF_TYPE ? backoffDelayMs(attemptsMade, config.queue.backoff, undefined) : 1000),

@@ -31,6 +31,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {
       await container.stop();
     };
+  } catch {
+    // no Docker engine: last resort below
+  }
+  try {
+    // Downloads and builds Redis on first use (needs internet and a C compiler).
+    const { RedisMemoryServer } = await import('redis-memory-server');
+    const server = await RedisMemoryServer.create();
+    project.provide('redisUrl', `redis://${await server.getHost()}:${await server.getPort()}`);
+    return async () => void (await server.stop());
   } catch (error) {
     throw new Error(
       'No Redis for the tests: set REDIS_URL, install redis-server (apt-get install -y redis-server), ' +

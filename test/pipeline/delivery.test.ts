@@ -143,7 +143,7 @@ describe('failures, retries and dead letters', () => {
       const l = await listDeadLetters({ queue, deadLetters });
       return l.length === 2 ? l : undefined;
     });
-    expect(letters.map((l) => l.reason)).toEqual(['malformed_job', 'malformed_job']);
+    expect(letters?.map((l) => l.reason)).toEqual(['malformed_job', 'malformed_job']);
     expect(await pipeline.producer.waitFor('poison', { timeoutMs: 1000 })).toBe('dead');
     await Promise.all([queue.close(), deadLetters.close()]);
   });
