@@ -2,9 +2,27 @@ import type { ProviderDefinition } from './types.js';
 import { outboxProvider } from './outbox/index.js';
 import { smtpProvider } from './smtp/index.js';
 import { twilioSmsProvider } from './twilio-sms/index.js';
+import { aliyunDmProvider } from './aliyun-dm/index.js';
+import { awsSesProvider } from './aws-ses/index.js';
+import { postmarkProvider } from './postmark/index.js';
+import { sendgridEmailProvider } from './sendgrid-email/index.js';
+import { mailgunProvider } from './mailgun/index.js';
+import { aliyunSmsProvider } from './aliyun-sms/index.js';
+import { tencentSmsProvider } from './tencent-sms/index.js';
 
 /** Every provider the config may name, by id (SPEC §4). */
-export const BUILTIN_PROVIDERS: readonly ProviderDefinition[] = [outboxProvider, smtpProvider, twilioSmsProvider];
+export const BUILTIN_PROVIDERS: readonly ProviderDefinition[] = [
+  outboxProvider,
+  smtpProvider,
+  awsSesProvider,
+  postmarkProvider,
+  mailgunProvider,
+  sendgridEmailProvider,
+  aliyunDmProvider,
+  twilioSmsProvider,
+  aliyunSmsProvider,
+  tencentSmsProvider,
+];
 
 export type ProviderRegistry = ReadonlyMap<string, ProviderDefinition>;
 

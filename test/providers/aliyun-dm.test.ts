@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { startStandIn, type StandIn } from '../helpers/http-stand-in.js';
-import { nextTurn, startCountingServer } from './support/connection-count.js';
+import { startConnectionCounter } from './connection-counter.js';
 import { aliyunDmProvider } from '../../src/providers/aliyun-dm/index.js';
 import { aliyunDmConfigSchema, dmBaseUrl, DM_REGIONS } from '../../src/providers/aliyun-dm/config.js';
 import { classifyDmResponse } from '../../src/providers/aliyun-dm/errors.js';
@@ -260,20 +260,24 @@ describe('aliyun-dm transport', () => {
   });
 
   it('reuses one keep-alive connection for sequential sends', async () => {
-    const server = await startCountingServer({ EnvId: '1', RequestId: 'r' });
-    const provider = build(server.url);
+    const upstream = await startStandIn({ status: 200, body: { EnvId: '1', RequestId: 'r' } });
+    const counter = await startConnectionCounter(upstream.url);
+    const provider = build(counter.url);
     try {
       await provider.send(email(), ctx());
-      await nextTurn();
+      // One event-loop turn (not a timed wait): undici marks the pooled connection idle.
+      await new Promise((resolve) => setImmediate(resolve));
       await provider.send(email(), ctx());
-      expect(server.connections()).toBe(1);
-      // Back to back, undici may hand the next request to a second pooled connection before
-      // the first is marked idle; still never a connection per message.
+      expect(counter.connections).toBe(1);
+      // Back to back, undici may hand a request to a second pooled connection before the first
+      // is marked idle; never one connection per message.
       for (let i = 0; i < 4; i += 1) await provider.send(email(), ctx());
-      expect(server.connections()).toBeLessThanOrEqual(2);
+      expect(counter.connections).toBeLessThanOrEqual(2);
+      expect(upstream.requests.map((r) => r.headers.connection)).toEqual(Array(6).fill('keep-alive'));
     } finally {
       await provider.close();
-      await server.close();
+      await counter.close();
+      await upstream.close();
     }
   });
 });

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { startStandIn, type StandIn } from '../helpers/http-stand-in.js';
-import { nextTurn, startCountingServer } from './support/connection-count.js';
+import { startConnectionCounter } from './connection-counter.js';
 import { aliyunSmsProvider } from '../../src/providers/aliyun-sms/index.js';
 import { aliyunSmsConfigSchema } from '../../src/providers/aliyun-sms/config.js';
 import { classifySmsCode } from '../../src/providers/aliyun-sms/errors.js';
 import { isChinaNumber, toAliyunPhoneNumber } from '../../src/providers/aliyun-sms/phone.js';
 import { toTemplateParam } from '../../src/providers/aliyun-sms/template-param.js';
-import { msUntilNextChinaDay, msUntilNextChinaMonth } from '../../src/providers/aliyun-sms/china-time.js';
+import { msUntilNextChinaDay, msUntilNextChinaMonth } from '../../src/providers/shared/china-time.js';
 import { signRpc } from '../../src/providers/aliyun-rpc/signature.js';
 import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
 
@@ -260,18 +260,24 @@ describe('aliyun-sms transport', () => {
   });
 
   it('reuses one keep-alive connection for sequential sends', async () => {
-    const server = await startCountingServer({ Message: 'OK', RequestId: 'r', Code: 'OK', BizId: 'b' });
-    const provider = build(server.url);
+    const upstream = await startStandIn({ status: 200, body: { Message: 'OK', RequestId: 'r', Code: 'OK', BizId: 'b' } });
+    const counter = await startConnectionCounter(upstream.url);
+    const provider = build(counter.url);
     try {
       await provider.send(sms(), ctx());
-      await nextTurn();
+      // One event-loop turn (not a timed wait): undici marks the pooled connection idle.
+      await new Promise((resolve) => setImmediate(resolve));
       await provider.send(sms(), ctx());
-      expect(server.connections()).toBe(1);
+      expect(counter.connections).toBe(1);
+      // Back to back, undici may hand a request to a second pooled connection before the first
+      // is marked idle; never one connection per message.
       for (let i = 0; i < 4; i += 1) await provider.send(sms(), ctx());
-      expect(server.connections()).toBeLessThanOrEqual(2);
+      expect(counter.connections).toBeLessThanOrEqual(2);
+      expect(upstream.requests.map((r) => r.headers.connection)).toEqual(Array(6).fill('keep-alive'));
     } finally {
       await provider.close();
-      await server.close();
+      await counter.close();
+      await upstream.close();
     }
   });
 });

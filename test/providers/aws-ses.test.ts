@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDeliveryError, type DeliveryError } from '../../src/errors/delivery-error.js';
+import { classifySesError } from '../../src/providers/aws-ses/errors.js';
 import { awsSesProvider } from '../../src/providers/aws-ses/index.js';
 import type { OutgoingMessage, Provider, RenderedEmail } from '../../src/providers/types.js';
 import { startStandIn, type RecordedRequest, type StandIn, type StandInReply } from '../helpers/http-stand-in.js';
@@ -280,6 +281,19 @@ describe('aws-ses against a stand-in', () => {
       await pooled.close();
       await counter.close();
     }
+  });
+});
+
+describe('classifySesError', () => {
+  const base = { timedOut: false, aborted: false };
+  it('falls back to the HTTP status for error types it does not know, keeping their name', () => {
+    expect(classifySesError({ ...base, name: 'SomeNewException', httpStatusCode: 400 })).toMatchObject({ kind: 'permanent', code: 'SomeNewException', scope: 'message' });
+    expect(classifySesError({ ...base, name: 'constructor', httpStatusCode: 503 })).toMatchObject({ kind: 'retryable', code: 'constructor' });
+    expect(classifySesError({ ...base, name: 'Unknown', httpStatusCode: 429 })).toMatchObject({ kind: 'rate_limited', code: 'http_429' });
+  });
+  it('maps transport failures without a status to retryable', () => {
+    expect(classifySesError({ ...base, name: 'Error', systemCode: 'ECONNRESET' })).toMatchObject({ kind: 'retryable', code: 'ECONNRESET' });
+    expect(classifySesError({ ...base, name: 'TimeoutError' })).toMatchObject({ kind: 'retryable', code: 'timeout' });
   });
 });
 

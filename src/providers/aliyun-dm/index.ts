@@ -1,0 +1,37 @@
+import { toLocalEmailTemplates } from '../shared/templates.js';
+import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
+import { defineProvider } from '../types.js';
+import { createAliyunRpcClient } from '../aliyun-rpc/call.js';
+import { aliyunDmConfigSchema, dmBaseUrl } from './config.js';
+import { classifyDmResponse, parseEnvId } from './errors.js';
+import { buildSingleSendMailParams, DM_ACTION, DM_API_VERSION } from './send.js';
+
+/** Aliyun Direct Mail (`SingleSendMail`, RPC signature v1.0), Logto's `connector-aliyun-dm`. */
+export const aliyunDmProvider = defineProvider({
+  id: 'aliyun-dm',
+  channels: ['email'],
+  configSchema: aliyunDmConfigSchema,
+  create(config, { channel }) {
+    const rpc = createAliyunRpcClient({
+      baseUrl: dmBaseUrl(config),
+      provider: 'aliyun-dm',
+      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      accessKeyId: config.accessKeyId,
+      accessKeySecret: config.accessKeySecret,
+      version: DM_API_VERSION,
+    });
+    return {
+      id: 'aliyun-dm',
+      channel,
+      templates: toLocalEmailTemplates(config.templates, 'text/html'),
+      acceptsRenderedContent: true,
+      async send(message, { signal }) {
+        const res = await rpc.call(DM_ACTION, buildSingleSendMailParams(config, message), signal);
+        const error = classifyDmResponse(res);
+        if (error) throw error;
+        return { providerMessageId: parseEnvId(res.body) };
+      },
+      close: () => rpc.close(),
+    };
+  },
+});

@@ -1,0 +1,40 @@
+import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
+import { defineProvider, type RemoteTemplate } from '../types.js';
+import { createAliyunRpcClient } from '../aliyun-rpc/call.js';
+import { aliyunSmsConfigSchema, DEFAULT_SMS_ENDPOINT, type AliyunSmsConfig } from './config.js';
+import { classifySendSmsResponse, parseSendSmsResponse } from './errors.js';
+import { buildSendSmsParams, SMS_ACTION, SMS_API_VERSION } from './request.js';
+
+/** Logto's templates as remote templates: the worker hands the ref back in `content.ref`. */
+export const toRemoteTemplates = (templates: AliyunSmsConfig['templates']): RemoteTemplate[] =>
+  templates.map(({ usageType, templateCode, type }) => ({ kind: 'remote', usageType, ref: { templateCode, type } }));
+
+/** Aliyun Short Message Service (`SendSms`, RPC signature v1.0), Logto's `connector-aliyun-sms`. */
+export const aliyunSmsProvider = defineProvider({
+  id: 'aliyun-sms',
+  channels: ['sms'],
+  configSchema: aliyunSmsConfigSchema,
+  create(config, { channel }) {
+    const rpc = createAliyunRpcClient({
+      baseUrl: config.endpoint ?? DEFAULT_SMS_ENDPOINT,
+      provider: 'aliyun-sms',
+      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      accessKeyId: config.accessKeyId,
+      accessKeySecret: config.accessKeySecret,
+      version: SMS_API_VERSION,
+    });
+    return {
+      id: 'aliyun-sms',
+      channel,
+      templates: toRemoteTemplates(config.templates),
+      acceptsRenderedContent: false,
+      async send(message, { signal }) {
+        const res = await rpc.call(SMS_ACTION, buildSendSmsParams(config, message), signal);
+        const error = classifySendSmsResponse(res);
+        if (error) throw error;
+        return { providerMessageId: parseSendSmsResponse(res.body)?.BizId };
+      },
+      close: () => rpc.close(),
+    };
+  },
+});

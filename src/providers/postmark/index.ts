@@ -1,0 +1,39 @@
+import { ServerClient } from 'postmark';
+import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
+import { defineProvider, type RemoteTemplate } from '../types.js';
+import { POSTMARK_API_URL, postmarkConfigSchema } from './config.js';
+import { sendPostmarkEmail } from './send.js';
+import { createPostmarkTransport } from './transport.js';
+
+/** Postmark, as Logto's `connector-postmark` sends it, plus rendered mail for types without an alias. */
+export const postmarkProvider = defineProvider({
+  id: 'postmark',
+  channels: ['email'],
+  configSchema: postmarkConfigSchema,
+  create(config, { channel }) {
+    const endpoint = new URL(config.endpoint ?? POSTMARK_API_URL);
+    const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const transport = createPostmarkTransport({ baseUrl: endpoint.href, timeoutMs });
+    // One SDK client per connector. Its own timeout (whole seconds) is only a backstop: our
+    // transport enforces `timeoutMs`.
+    const client = new ServerClient(config.serverToken, {
+      useHttps: endpoint.protocol === 'https:',
+      requestHost: `${endpoint.host}${endpoint.pathname.replace(/\/+$/, '')}`,
+      timeout: Math.ceil(timeoutMs / 1000) + 1,
+      fetch: transport.fetch,
+    });
+    const templates: RemoteTemplate[] = (config.templates ?? []).map((t) => ({
+      kind: 'remote',
+      usageType: t.usageType,
+      ref: { templateAlias: t.templateAlias },
+    }));
+    return {
+      id: 'postmark',
+      channel,
+      templates,
+      acceptsRenderedContent: true,
+      send: (message, ctx) => sendPostmarkEmail(client, transport, config, message, ctx),
+      close: () => transport.close(),
+    };
+  },
+});

@@ -1,0 +1,227 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDeliveryError, type DeliveryError } from '../../src/errors/delivery-error.js';
+import { mailgunProvider } from '../../src/providers/mailgun/index.js';
+import type { OutgoingMessage, Provider, RenderedEmail } from '../../src/providers/types.js';
+import { startStandIn, type RecordedRequest, type StandIn, type StandInReply } from '../helpers/http-stand-in.js';
+import { startConnectionCounter } from './connection-counter.js';
+
+/** A connector config as Logto's console stores it for connector-mailgun (EU region). */
+const logtoConfig = {
+  endpoint: 'https://api.eu.mailgun.net',
+  domain: 'mg.acme.test',
+  apiKey: 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0',
+  from: 'Acme <no-reply@mg.acme.test>',
+  deliveries: {
+    SignIn: { html: '<p>Your code is {{code}}</p>', text: 'Your code is {{code}}', subject: 'Sign in', replyTo: 'help@acme.test' },
+    Register: { html: '<p>{{code}}</p>' },
+    Generic: { template: 'otp-generic', variables: { brand: 'Acme', code: 'overridden' }, subject: 'Your code', replyTo: 'help@acme.test' },
+  },
+};
+
+const logger = pino({ level: 'silent' });
+const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
+const rendered: RenderedEmail = { kind: 'email', subject: 'Sign in to Acme', text: 'Your code is 123456', html: '<p>Your code is <b>123456</b></p>', replyTo: 'help@acme.test' };
+const payload = { code: '123456', locale: 'en' };
+const message = (content: OutgoingMessage['content'] = rendered): OutgoingMessage => ({
+  id: 'msg-1',
+  channel: 'email',
+  to: 'user@example.test',
+  type: 'SignIn',
+  locale: 'en',
+  payload,
+  content,
+});
+const queued: StandInReply = { status: 200, body: { id: '<20260101120000.1.ABCDEF@mg.acme.test>', message: 'Queued. Thank you.' } };
+
+const create = (overrides: Record<string, unknown>): Provider =>
+  mailgunProvider.create(mailgunProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
+
+const failure = async (p: Promise<unknown>): Promise<DeliveryError> => {
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isDeliveryError(error)) throw new Error(`expected a DeliveryError, got ${String(error)}`);
+  return error;
+};
+
+describe('mailgun config', () => {
+  it("accepts Logto's connector config unchanged (endpoint optional)", () => {
+    expect(mailgunProvider.configSchema.safeParse(logtoConfig).success).toBe(true);
+    const { endpoint: _e, ...us } = logtoConfig;
+    expect(mailgunProvider.configSchema.safeParse(us).success).toBe(true);
+    expect(mailgunProvider.configSchema.safeParse({ ...logtoConfig, endpoint: 'http://127.0.0.1:8080', timeoutMs: 3000 }).success).toBe(true);
+  });
+
+  it('rejects bad configs with the field path', () => {
+    const paths = (input: unknown) => {
+      const r = mailgunProvider.configSchema.safeParse(input);
+      return r.success ? [] : r.error.issues.map((i) => i.path.join('.'));
+    };
+    const { domain: _d, ...noDomain } = logtoConfig;
+    expect(paths(noDomain)).toEqual(['domain']);
+    expect(paths({ ...logtoConfig, endpoint: 'api.mailgun.net' })).toEqual(['endpoint']);
+    expect(paths({ ...logtoConfig, deliveries: { SignIn: { subject: 'no body' } } })).toEqual(['deliveries.SignIn']);
+    const unknownType = mailgunProvider.configSchema.safeParse({ ...logtoConfig, deliveries: { Login: { html: 'x' } } });
+    expect(unknownType.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['deliveries', 'Unrecognized key: "Login"']]);
+  });
+
+  it('turns deliveries into local (html) and remote (template) templates', () => {
+    const provider = create({ endpoint: 'http://127.0.0.1:9' });
+    expect(provider.templates).toEqual([
+      { kind: 'local', usageType: 'SignIn', subject: 'Sign in', content: '<p>Your code is {{code}}</p>', contentType: 'text/html', text: 'Your code is {{code}}', replyTo: 'help@acme.test' },
+      { kind: 'local', usageType: 'Register', subject: undefined, content: '<p>{{code}}</p>', contentType: 'text/html', text: undefined, replyTo: undefined },
+      { kind: 'remote', usageType: 'Generic', ref: logtoConfig.deliveries.Generic },
+    ]);
+    void provider.close();
+  });
+});
+
+describe('mailgun against a stand-in', () => {
+  let standIn: StandIn;
+  let provider: Provider;
+  beforeAll(async () => {
+    standIn = await startStandIn(queued);
+    provider = create({ endpoint: standIn.url });
+  });
+  afterAll(async () => {
+    await provider.close();
+    await standIn.close();
+  });
+
+  const lastRequest = (): RecordedRequest => {
+    const req = standIn.requests.at(-1);
+    if (!req) throw new Error('no request recorded');
+    return req;
+  };
+
+  const expectMailgunRequest = (req: RecordedRequest) => {
+    expect(req.method).toBe('POST');
+    expect(req.path).toBe('/v3/mg.acme.test/messages');
+    expect([...req.query.keys()]).toEqual([]);
+    expect(req.headers.authorization).toBe(`Basic ${Buffer.from(`api:${logtoConfig.apiKey}`).toString('base64')}`);
+    expect(req.headers['content-type']).toBe('application/x-www-form-urlencoded');
+  };
+
+  it('sends rendered mail as form fields from, to, subject, h:Reply-To, html, text', async () => {
+    standIn.reply(queued);
+    expect(await provider.send(message(), ctx())).toEqual({ providerMessageId: '<20260101120000.1.ABCDEF@mg.acme.test>' });
+    const req = lastRequest();
+    expectMailgunRequest(req);
+    expect([...new URLSearchParams(req.body)]).toEqual([
+      ['from', 'Acme <no-reply@mg.acme.test>'],
+      ['to', 'user@example.test'],
+      ['subject', 'Sign in to Acme'],
+      ['h:Reply-To', 'help@acme.test'],
+      ['html', '<p>Your code is <b>123456</b></p>'],
+      ['text', 'Your code is 123456'],
+    ]);
+  });
+
+  it('sends a Mailgun template with its variables merged with the payload', async () => {
+    standIn.reply(queued);
+    await provider.send(message({ kind: 'remote', ref: logtoConfig.deliveries.Generic }), ctx());
+    const req = lastRequest();
+    expectMailgunRequest(req);
+    const form = new URLSearchParams(req.body);
+    expect([...form.keys()]).toEqual(['from', 'to', 'subject', 'h:Reply-To', 'template', 'h:X-Mailgun-Variables']);
+    expect(form.get('from')).toBe('Acme <no-reply@mg.acme.test>');
+    expect(form.get('to')).toBe('user@example.test');
+    expect(form.get('subject')).toBe('Your code');
+    expect(form.get('h:Reply-To')).toBe('help@acme.test');
+    expect(form.get('template')).toBe('otp-generic');
+    expect(JSON.parse(form.get('h:X-Mailgun-Variables') ?? '')).toEqual({ brand: 'Acme', code: '123456', locale: 'en' });
+  });
+
+  it('leaves absent optional fields out (template without subject, plain mail without html)', async () => {
+    standIn.reply(queued);
+    await provider.send(message({ kind: 'remote', ref: { template: 'otp' } }), ctx());
+    expect([...new URLSearchParams(lastRequest().body).keys()]).toEqual(['from', 'to', 'template', 'h:X-Mailgun-Variables']);
+    await provider.send(message({ kind: 'email', subject: 'Code', text: 'Code: 123456' }), ctx());
+    expect([...new URLSearchParams(lastRequest().body)]).toEqual([
+      ['from', 'Acme <no-reply@mg.acme.test>'],
+      ['to', 'user@example.test'],
+      ['subject', 'Code'],
+      ['text', 'Code: 123456'],
+    ]);
+  });
+
+  it('refuses a remote ref without a template name before any request', async () => {
+    const before = standIn.requests.length;
+    const error = await failure(provider.send(message({ kind: 'remote', ref: { templateAlias: 'x' } }), ctx()));
+    expect([error.kind, error.code, error.scope]).toEqual(['permanent', 'template_invalid', 'connector']);
+    expect(standIn.requests.length).toBe(before);
+  });
+
+  const cases: Array<[string, StandInReply, DeliveryError['kind'], string, DeliveryError['scope'], number?]> = [
+    ["400 'to' not a valid address", { status: 400, body: { message: "'to' parameter is not a valid address. please check documentation" } }, 'permanent', 'http_400', 'message'],
+    ['401 Forbidden (bad key)', { status: 401, body: 'Forbidden' }, 'permanent', 'http_401', 'connector'],
+    ['402 request failed', { status: 402, body: { message: 'Request failed' } }, 'permanent', 'http_402', 'connector'],
+    [
+      '403 sandbox recipient not authorized',
+      { status: 403, body: { message: 'Domain mg.acme.test is not allowed to send: Free accounts are for test purposes only.' } },
+      'permanent',
+      'http_403',
+      'connector',
+    ],
+    ['404 domain not found (wrong region)', { status: 404, body: { message: 'Domain not found: mg.acme.test' } }, 'permanent', 'http_404', 'connector'],
+    ['413 too large', { status: 413, body: { message: 'Request Entity Too Large' } }, 'permanent', 'http_413', 'message'],
+    ['429 rate limited', { status: 429, headers: { 'retry-after': '5' }, body: { message: 'Too many requests' } }, 'rate_limited', 'http_429', 'connector', 5000],
+    ['500', { status: 500, body: { message: 'Internal Server Error' } }, 'retryable', 'http_500', 'connector'],
+    ['502 HTML', { status: 502, body: '<html>Bad Gateway</html>' }, 'retryable', 'http_502', 'connector'],
+  ];
+
+  it.each(cases)('classifies %s', async (_name, reply, kind, code, scope, retryAfterMs) => {
+    standIn.reply(reply);
+    const error = await failure(provider.send(message(), ctx()));
+    expect({ kind: error.kind, code: error.code, scope: error.scope }).toEqual({ kind, code, scope });
+    if (retryAfterMs !== undefined) expect(error.retryAfterMs).toBe(retryAfterMs);
+    expect(error.message).not.toContain('user@example.test');
+    expect(error.message).not.toContain('mg.acme.test');
+  });
+
+  it('reuses keep-alive connections across sends (one client per connector)', async () => {
+    const counter = await startConnectionCounter(standIn.url);
+    const pooled = create({ endpoint: counter.url });
+    try {
+      standIn.reply(queued);
+      const before = standIn.requests.length;
+      for (let i = 0; i < 6; i += 1) await pooled.send(message(), ctx());
+      expect(standIn.requests.slice(before).map((r) => r.headers.connection)).toEqual(Array(6).fill('keep-alive'));
+      // Back to back, undici may hand a request to a second pooled connection before the first
+      // is marked idle; never one connection per message.
+      expect(counter.connections).toBeLessThanOrEqual(2);
+    } finally {
+      await pooled.close();
+      await counter.close();
+    }
+  });
+});
+
+describe('mailgun transport failures', () => {
+  it('a reply slower than timeoutMs is retryable with code timeout', async () => {
+    const silent = await startStandIn(() => new Promise<never>(() => {}));
+    const provider = create({ endpoint: silent.url, timeoutMs: 200 });
+    try {
+      const error = await failure(provider.send(message(), ctx()));
+      expect([error.kind, error.code, error.scope]).toEqual(['retryable', 'timeout', 'connector']);
+    } finally {
+      await provider.close();
+      await silent.close();
+    }
+  });
+
+  it('a refused connection is retryable', async () => {
+    const closed = await startStandIn();
+    const url = closed.url;
+    await closed.close();
+    const provider = create({ endpoint: url });
+    try {
+      const error = await failure(provider.send(message(), ctx()));
+      expect([error.kind, error.code]).toEqual(['retryable', 'ECONNREFUSED']);
+    } finally {
+      await provider.close();
+    }
+  });
+});
