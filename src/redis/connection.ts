@@ -73,18 +73,25 @@ export class RedisUnavailableError extends Error {
  * Waits (at most `timeoutMs`) for a connection that does not queue commands while offline to be
  * ready, so the first call after start-up or a reconnect does not fail spuriously.
  */
-export const ensureReady = async (redis: Redis | Cluster, timeoutMs = 1500): Promise<void> => {
-  if (redis.status === 'ready') return;
-  if (redis.status === 'wait') redis.connect().catch(() => {});
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      redis.off('ready', onReady);
-      reject(new RedisUnavailableError());
-    }, timeoutMs);
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    redis.once('ready', onReady);
-  });
+const pendingReady = new WeakMap<Redis | Cluster, Promise<void>>();
+
+export const ensureReady = (redis: Redis | Cluster, timeoutMs = 1500): Promise<void> => {
+  if (redis.status === 'ready') return Promise.resolve();
+  let pending = pendingReady.get(redis);
+  if (!pending) {
+    if (redis.status === 'wait') redis.connect().catch(() => {});
+    pending = new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        redis.off('ready', onReady);
+        reject(new RedisUnavailableError());
+      }, timeoutMs);
+      redis.once('ready', onReady);
+    }).finally(() => pendingReady.delete(redis));
+    pendingReady.set(redis, pending);
+  }
+  return pending;
 };

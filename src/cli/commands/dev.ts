@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseConfig, type LoadedConfig } from '../../config/load.js';
+import { generateKey } from '../../crypto/key-ring.js';
 import { createLogger } from '../../log/logger.js';
 import { TEMPLATE_TYPES } from '../../messages/types.js';
 import type { Producer } from '../../producer/index.js';
@@ -12,7 +13,7 @@ import { createRegistry, startIngestRuntime, startWorkerRuntime, untilSignal } f
 
 const OUTBOX = './.otp-courier/outbox.jsonl';
 
-/** The built-in demo config: outbox connectors on both channels, generous limits. */
+/** The built-in demo config: outbox connectors on both channels, payloads encrypted with a throwaway key. */
 const devConfig = (redisUrl: string) => ({
   redis: { url: redisUrl },
   queue: { concurrency: 20 },
@@ -21,6 +22,7 @@ const devConfig = (redisUrl: string) => ({
   limits: { perRecipient: { max: 100, windowSeconds: 600 } },
   ingest: { port: 8080, host: '127.0.0.1' },
   metrics: { port: 9464, host: '127.0.0.1' },
+  security: { encryptionKeys: { current: 'dev', keys: { dev: generateKey() } } },
   log: { level: 'warn' },
 });
 
