@@ -56,6 +56,20 @@ export const connectorSchema = z.strictObject({
   rateLimit: rateLimitSchema.optional(),
 });
 
+/** When a connector counts as failing (connector-scope errors only: auth, outage, timeouts). */
+export const circuitBreakerSchema = z.strictObject({
+  /** Open after this many failures in a row, fleet-wide. @default 5 */
+  consecutiveFailures: z.number().int().min(1).default(5),
+  /** …or when this share of sends in the window failed, @default 0.5 */
+  failureRatio: z.number().gt(0).max(1).default(0.5),
+  /** …with at least this many sends in the window. @default 20 */
+  minRequests: z.number().int().min(1).default(20),
+  /** @default 30 */
+  windowSeconds: z.number().int().min(1).default(30),
+  /** How long it stays open before traffic probes it again. @default 30 */
+  openSeconds: z.number().int().min(1).default(30),
+});
+
 export const channelConfigSchema = z
   .strictObject({
     /** The one active connector of the channel, as in Logto. */
@@ -63,6 +77,7 @@ export const channelConfigSchema = z
     /** Tried in order while the active one is failing. */
     fallback: z.array(z.string().min(1)).default([]),
     connectors: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ - only'), connectorSchema),
+    circuitBreaker: circuitBreakerSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
     if (!(c.active in c.connectors)) ctx.addIssue({ code: 'custom', path: ['active'], message: `no connector named "${c.active}"` });
@@ -141,5 +156,6 @@ export const configSchema = z.strictObject({
 export type Config = z.infer<typeof configSchema>;
 export type ChannelConfig = z.infer<typeof channelConfigSchema>;
 export type ConnectorConfig = z.infer<typeof connectorSchema>;
+export type CircuitBreakerConfig = z.infer<typeof circuitBreakerSchema>;
 export type QueueConfig = z.infer<typeof queueSchema>;
 export type ConfigTemplate = z.infer<typeof configTemplateSchema>;

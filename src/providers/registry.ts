@@ -2,6 +2,11 @@ import type { ProviderDefinition } from './types.js';
 import { outboxProvider } from './outbox/index.js';
 import { smtpProvider } from './smtp/index.js';
 import { twilioSmsProvider } from './twilio-sms/index.js';
+import { vonageSmsProvider } from './vonage-sms/index.js';
+import { smsaeroProvider } from './smsaero/index.js';
+import { gatewayapiSmsProvider } from './gatewayapi-sms/index.js';
+import { httpEmailProvider } from './http-email/index.js';
+import { httpSmsProvider } from './http-sms/index.js';
 import { aliyunDmProvider } from './aliyun-dm/index.js';
 import { awsSesProvider } from './aws-ses/index.js';
 import { postmarkProvider } from './postmark/index.js';
@@ -19,9 +24,14 @@ export const BUILTIN_PROVIDERS: readonly ProviderDefinition[] = [
   mailgunProvider,
   sendgridEmailProvider,
   aliyunDmProvider,
+  httpEmailProvider,
   twilioSmsProvider,
-  aliyunSmsProvider,
+  vonageSmsProvider,
   tencentSmsProvider,
+  aliyunSmsProvider,
+  smsaeroProvider,
+  gatewayapiSmsProvider,
+  httpSmsProvider,
 ];
 
 export type ProviderRegistry = ReadonlyMap<string, ProviderDefinition>;

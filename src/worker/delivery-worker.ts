@@ -12,6 +12,11 @@ import { createTemplateResolver } from '../templates/resolve.js';
 import { backoffDelayMs } from './backoff.js';
 import type { Connector } from './connectors.js';
 import { addDeadLetter } from './dead-letters.js';
+import { createConnectorHealth } from './connector-health.js';
+import { createRateGate } from './rate-gate.js';
+import { circuitBreakerSchema } from '../config/schema.js';
+
+const DEFAULT_BREAKER = circuitBreakerSchema.parse({});
 import { createProcessor, isDeadLettered } from './processor.js';
 
 export type DeliveryWorkerDeps = {
@@ -43,6 +48,22 @@ export const createDeliveryWorker = ({ loaded, connection, connectors, registry,
   registerQueueGauges(registry, queue, deadLetters);
   for (const c of [...connectors.email, ...connectors.sms]) metrics.providerUp.set({ channel: c.channel, provider: c.provider.id }, 1);
 
+  const health = createConnectorHealth({
+    redis: connection,
+    prefix,
+    connectors,
+    breakers: { email: config.email?.circuitBreaker ?? DEFAULT_BREAKER, sms: config.sms?.circuitBreaker ?? DEFAULT_BREAKER },
+    metrics,
+    logger,
+  });
+  const rateLimits = new Map(
+    (['email', 'sms'] as const).flatMap((channel) =>
+      loaded.chains[channel].flatMap((parsed) => {
+        const connector = connectors[channel].find((c) => c.name === parsed.name);
+        return connector && parsed.rateLimit ? [[connector, parsed.rateLimit] as const] : [];
+      }),
+    ),
+  );
   const shutdown = new AbortController();
   const retryDelays = new WeakMap<Error, number>();
   const processor = createProcessor({
@@ -50,7 +71,8 @@ export const createDeliveryWorker = ({ loaded, connection, connectors, registry,
     defaultLocale: config.defaultLocale,
     ring,
     resolver: createTemplateResolver(config.templates, config.defaultLocale),
-    selectConnector: (channel) => connectors[channel][0],
+    health,
+    rateGate: createRateGate(connection, prefix, rateLimits),
     deadLetters,
     metrics,
     logger,
@@ -98,6 +120,7 @@ export const createDeliveryWorker = ({ loaded, connection, connectors, registry,
           shutdown.abort();
           await worker.close(true);
         }
+        health.close();
         await Promise.all([queue.close(), deadLetters.close()]);
       })();
       return closing;

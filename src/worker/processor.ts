@@ -12,6 +12,8 @@ import { messageLocale } from '../templates/locale.js';
 import { renderContent, type TemplateResolver } from '../templates/resolve.js';
 import { backoffDelayMs } from './backoff.js';
 import type { Connector } from './connectors.js';
+import type { ConnectorHealth } from './connector-health.js';
+import type { RateGate } from './rate-gate.js';
 import { addDeadLetter, type DeadLetterInfo } from './dead-letters.js';
 
 export type ProcessorDeps = {
@@ -19,8 +21,10 @@ export type ProcessorDeps = {
   defaultLocale: string;
   ring: KeyRing | undefined;
   resolver: TemplateResolver;
-  /** The connector to use for a channel (the active one; failover picks another). */
-  selectConnector(channel: JobData['channel']): Connector | undefined;
+  /** Circuit breakers and vendor pauses: which connectors to try, in order. */
+  health: ConnectorHealth;
+  /** Fleet-wide per-connector send limits. */
+  rateGate: RateGate;
   deadLetters: Queue;
   metrics: WorkerMetrics;
   logger: Logger;
@@ -78,60 +82,85 @@ export const createProcessor = (deps: ProcessorDeps) => {
     const body = readBody(data);
     if (typeof body === 'string') return deadLetter(job, data, { reason: body, provider: undefined, providerCode: undefined, attempts: attempt });
 
-    const connector = deps.selectConnector(data.channel);
-    if (!connector) return deadLetter(job, data, { reason: 'no_connector', provider: undefined, providerCode: undefined, attempts: attempt });
-    const { provider } = connector;
+    const candidates = deps.health.candidates(data.channel);
+    if (candidates.length === 0) return deadLetter(job, data, { reason: 'no_connector', provider: undefined, providerCode: undefined, attempts: attempt });
     const locale = messageLocale(body.payload, deps.defaultLocale);
+    const recipient = maskRecipient(body.to);
+    const park = async (untilMs: number, why: string, extra: object): Promise<never> => {
+      if (untilMs >= data.expiresAt) return deadLetter(job, data, { reason: `${why}; expires before next attempt`, provider: undefined, providerCode: undefined, attempts: attempt });
+      log.info({ ...extra, delayMs: untilMs - Date.now() }, `${why}; delayed without spending an attempt`);
+      await job.moveToDelayed(untilMs, token);
+      throw new DelayedError();
+    };
 
-    const started = performance.now();
-    try {
-      const resolved = deps.resolver.resolve({ channel: data.channel, type: data.type, locale }, provider);
-      const message: OutgoingMessage = {
-        id: data.id,
-        channel: data.channel,
-        to: body.to,
-        type: data.type,
-        locale,
-        payload: body.payload,
-        ...(body.ip && { ip: body.ip }),
-        content: renderContent(resolved, data.channel, body.payload),
-      };
-      const expiry = AbortSignal.timeout(Math.max(1, data.expiresAt - Date.now()));
-      await provider.send(message, { signal: AbortSignal.any([expiry, deps.shutdown]), attempt });
-    } catch (error) {
-      const failure = toDeliveryError(error, provider.id);
-      metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, (performance.now() - started) / 1000);
-      const outcome = failure.kind === 'rate_limited' ? 'rate_limited' : failure.kind === 'retryable' ? 'retryable_error' : 'permanent_error';
-      metrics.attempts.inc({ channel: data.channel, provider: provider.id, outcome });
-      const failLog = { recipient: maskRecipient(body.to), connector: connector.name, provider: provider.id, errorKind: failure.kind, providerCode: failure.code, scope: failure.scope };
-      const info = { reason: failure.message, provider: provider.id, providerCode: failure.code, attempts: attempt };
-      if (failure.kind === 'permanent') {
-        (failure.scope === 'connector' ? log.error.bind(log) : log.warn.bind(log))(failLog, 'permanent delivery failure');
-        return deadLetter(job, data, info);
+    let last: { failure: DeliveryError; connector: Connector } | undefined;
+    for (const connector of candidates) {
+      const { provider } = connector;
+      const pausedUntil = deps.health.pausedUntil(connector);
+      if (pausedUntil) {
+        if (candidates.length > 1 && connector !== candidates.at(-1)) continue;
+        return park(pausedUntil, 'connector paused by provider throttling', { connector: connector.name });
       }
-      const delayMs = failure.kind === 'rate_limited' && failure.retryAfterMs !== undefined ? failure.retryAfterMs : backoffDelayMs(attempt, queueConfig.backoff, failure.retryAfterMs);
-      if (Date.now() + delayMs >= data.expiresAt) {
-        log.warn({ ...failLog, delayMs }, 'next attempt would be after expiry');
-        return deadLetter(job, data, { ...info, reason: `${failure.message}; expires before next attempt` });
+      const wait = await deps.rateGate.acquire(connector);
+      if (wait > 0) return park(Date.now() + wait + Math.floor(Math.random() * 50), 'connector rate limit reached', { connector: connector.name });
+
+      const started = performance.now();
+      try {
+        const resolved = deps.resolver.resolve({ channel: data.channel, type: data.type, locale }, provider);
+        const message: OutgoingMessage = {
+          id: data.id,
+          channel: data.channel,
+          to: body.to,
+          type: data.type,
+          locale,
+          payload: body.payload,
+          ...(body.ip && { ip: body.ip }),
+          content: renderContent(resolved, data.channel, body.payload),
+        };
+        const expiry = AbortSignal.timeout(Math.max(1, data.expiresAt - Date.now()));
+        await provider.send(message, { signal: AbortSignal.any([expiry, deps.shutdown]), attempt });
+      } catch (error) {
+        const failure = toDeliveryError(error, provider.id);
+        metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, (performance.now() - started) / 1000);
+        const outcome = failure.kind === 'rate_limited' ? 'rate_limited' : failure.kind === 'retryable' ? 'retryable_error' : 'permanent_error';
+        metrics.attempts.inc({ channel: data.channel, provider: provider.id, outcome });
+        const failLog = { recipient, connector: connector.name, provider: provider.id, errorKind: failure.kind, providerCode: failure.code, scope: failure.scope };
+        if (failure.kind === 'permanent' && failure.scope === 'message') {
+          // About this message (bad recipient, rejected content): no other connector would do better.
+          log.warn(failLog, 'permanent delivery failure');
+          return deadLetter(job, data, { reason: failure.message, provider: provider.id, providerCode: failure.code, attempts: attempt });
+        }
+        if (failure.kind === 'rate_limited') {
+          const delayMs = failure.retryAfterMs ?? backoffDelayMs(attempt, queueConfig.backoff, undefined);
+          if (failure.scope === 'connector') await deps.health.pause(connector, delayMs);
+          return park(Date.now() + delayMs, 'rate limited by provider', failLog);
+        }
+        // About the connector (outage, credentials): counts against its circuit; try the next one.
+        (failure.kind === 'permanent' ? log.error.bind(log) : log.warn.bind(log))(failLog, 'connector failed');
+        await deps.health.failure(connector).catch(() => {});
+        last = { failure, connector };
+        continue;
       }
-      if (failure.kind === 'rate_limited' && token) {
-        // A vendor throttle does not spend an attempt: park the job until Retry-After.
-        log.info({ ...failLog, delayMs }, 'rate limited by provider; delayed');
-        await job.moveToDelayed(Date.now() + delayMs, token);
-        throw new DelayedError();
-      }
-      if (attempt >= queueConfig.attempts) return deadLetter(job, data, { ...info, reason: `${failure.message}; attempts exhausted` });
-      log.info({ ...failLog, delayMs }, 'delivery failed; will retry');
-      deps.retryDelays.set(failure, delayMs);
-      throw failure;
+      const seconds = (performance.now() - started) / 1000;
+      deps.health.success(connector);
+      metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, seconds);
+      metrics.attempts.inc({ channel: data.channel, provider: provider.id, outcome: 'success' });
+      metrics.endToEnd.observe({ channel: data.channel }, Math.max(0, Date.now() - data.enqueuedAt) / 1000);
+      metrics.messages.inc({ channel: data.channel, type: data.type, result: 'delivered' });
+      log.info({ recipient, connector: connector.name, provider: provider.id, outcome: 'delivered', ms: Math.round(seconds * 1000) }, 'message delivered');
+      return { outcome: 'delivered', provider: provider.id };
     }
-    const seconds = (performance.now() - started) / 1000;
-    metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, seconds);
-    metrics.attempts.inc({ channel: data.channel, provider: provider.id, outcome: 'success' });
-    metrics.endToEnd.observe({ channel: data.channel }, Math.max(0, Date.now() - data.enqueuedAt) / 1000);
-    metrics.messages.inc({ channel: data.channel, type: data.type, result: 'delivered' });
-    log.info({ recipient: maskRecipient(body.to), connector: connector.name, provider: provider.id, outcome: 'delivered', ms: Math.round(seconds * 1000) }, 'message delivered');
-    return { outcome: 'delivered', provider: provider.id };
+
+    // Every candidate failed for reasons about the connectors.
+    const { failure, connector } = last ?? { failure: new DeliveryError({ kind: 'retryable', provider: 'none', code: 'no_connector', message: 'no connector available' }), connector: candidates[0] };
+    const info = { reason: failure.message, provider: failure.provider, providerCode: failure.code, attempts: attempt };
+    if (failure.kind === 'permanent') return deadLetter(job, data, info);
+    const delayMs = backoffDelayMs(attempt, queueConfig.backoff, failure.retryAfterMs);
+    if (Date.now() + delayMs >= data.expiresAt) return deadLetter(job, data, { ...info, reason: `${failure.message}; expires before next attempt` });
+    if (attempt >= queueConfig.attempts) return deadLetter(job, data, { ...info, reason: `${failure.message}; attempts exhausted` });
+    log.info({ recipient, connector: connector?.name, provider: failure.provider, providerCode: failure.code, delayMs }, 'delivery failed; will retry');
+    deps.retryDelays.set(failure, delayMs);
+    throw failure;
   };
 };
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { isDeliveryError, type DeliveryError } from '../../src/errors/delivery-error.js';
 import { vonageSmsProvider } from '../../src/providers/vonage-sms/index.js';
-import { needsUcs2 } from '../../src/providers/sms-text/gsm7.js';
+import { needsUcs2 } from '../../src/providers/shared/sms-text/gsm7.js';
 import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
 import { startStandIn, type StandIn, type StandInReply } from '../helpers/http-stand-in.js';
 import { startConnectionCounter } from './connection-counter.js';
@@ -160,6 +160,7 @@ describe('vonage-sms against a stand-in', () => {
     [{ status: 429, headers: { 'retry-after': '2' }, body: '' }, 'rate_limited', 'http_429'],
     [{ status: 503, body: '<html>unavailable</html>' }, 'retryable', 'http_503'],
     [{ status: 200, body: 'not json' }, 'retryable', 'invalid_response'],
+    [{ status: 204 }, 'retryable', 'invalid_response'],
   ] as const)('classifies HTTP failures %j', async (reply, kind, code) => {
     standIn.reply(reply);
     const error = await sendError(provider);

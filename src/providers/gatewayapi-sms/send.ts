@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { permanent, retryable } from '../../errors/delivery-error.js';
+import type { HttpClient } from '../http/client.js';
+import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
+import { needsUcs2 } from '../shared/sms-text/gsm7.js';
+import { toMsisdn } from '../shared/sms-text/msisdn.js';
+import type { GatewayApiSmsConfig } from './config.js';
+import { classifyGatewayApiError } from './errors.js';
+
+const PROVIDER = 'gatewayapi-sms';
+
+export type GatewayApiRequest = {
+  sender: string;
+  message: string;
+  recipients: Array<{ msisdn: number }>;
+  encoding?: 'UCS2';
+};
+
+/**
+ * Logto's body `{sender, message, recipients: [{msisdn}]}`; `msisdn` is the number's digits as a
+ * JSON integer, as in GatewayAPI's examples. `encoding: "UCS2"` is added when the text is not
+ * GSM 03.38 (GatewayAPI's default), so Cyrillic, CJK or emoji are not replaced.
+ */
+export const toGatewayApiRequest = (message: OutgoingMessage, config: GatewayApiSmsConfig): GatewayApiRequest => {
+  if (message.content.kind !== 'sms') {
+    throw permanent({ provider: PROVIDER, code: 'template_not_supported', message: 'gatewayapi-sms sends rendered SMS text only' });
+  }
+  const msisdn = Number(toMsisdn(message.to));
+  if (!Number.isSafeInteger(msisdn) || msisdn <= 0) {
+    throw permanent({ provider: PROVIDER, code: 'invalid_recipient', message: 'recipient is not a phone number' });
+  }
+  const { text } = message.content;
+  return { sender: config.sender, message: text, recipients: [{ msisdn }], ...(needsUcs2(text) ? { encoding: 'UCS2' as const } : {}) };
+};
+
+/** `{"ids": [421332671], "usage": {…}}` */
+const successSchema = z.object({ ids: z.array(z.union([z.number(), z.string()])) });
+
+/** `POST {endpoint}` (a full URL) with HTTP Basic `apiToken:` (empty password). */
+export const sendGatewayApiSms = async (
+  http: HttpClient,
+  path: string,
+  config: GatewayApiSmsConfig,
+  message: OutgoingMessage,
+  { signal }: SendContext,
+): Promise<SendResult> => {
+  const res = await http.request({
+    method: 'POST',
+    path,
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      authorization: `Basic ${Buffer.from(`${config.apiToken}:`).toString('base64')}`,
+    },
+    body: JSON.stringify(toGatewayApiRequest(message, config)),
+    signal,
+  });
+  if (res.status < 200 || res.status >= 300) throw classifyGatewayApiError(res);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(res.body);
+  } catch {
+    parsed = undefined;
+  }
+  const ok = successSchema.safeParse(parsed);
+  if (!ok.success) {
+    // A 2xx without GatewayAPI's documented body: whether the SMS was accepted is unknown.
+    throw retryable({ provider: PROVIDER, code: 'invalid_response', message: 'unexpected response body' });
+  }
+  const id = ok.data.ids[0];
+  return id === undefined ? {} : { providerMessageId: String(id) };
+};

@@ -1,0 +1,40 @@
+import { createHttpClient } from '../http/client.js';
+import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
+import type { Provider, ProviderDeps } from '../types.js';
+import type { HttpWebhookConfig } from './config.js';
+import { classifyWebhookStatus } from './errors.js';
+import { buildWebhookRequest } from './request.js';
+import { signingKey } from './signature.js';
+
+/**
+ * The connector behind `http-email` and `http-sms`: `POST endpoint` with Logto's JSON body. It
+ * sends the producer's payload, never rendered text, so it has no templates and ignores
+ * `message.content`. Any 2xx is success; the response body is ignored, as in Logto.
+ */
+export const createHttpWebhookConnector = (
+  id: string,
+  config: HttpWebhookConfig,
+  { channel }: ProviderDeps,
+): Provider => {
+  const url = new URL(config.endpoint);
+  const path = `${url.pathname}${url.search}`;
+  const http = createHttpClient({ baseUrl: url.origin, provider: id, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const key = config.signingSecret === undefined ? undefined : signingKey(config.signingSecret);
+  return {
+    id,
+    channel,
+    templates: [],
+    acceptsRenderedContent: true,
+    async send(message, { signal }) {
+      const { headers, body } = buildWebhookRequest(message, {
+        authorization: config.authorization,
+        key,
+        timestamp: Math.floor(Date.now() / 1000),
+      });
+      const res = await http.request({ method: 'POST', path, headers, body, signal });
+      if (res.status < 200 || res.status >= 300) throw classifyWebhookStatus(id, res.status, res.headers);
+      return {};
+    },
+    close: () => http.close(),
+  };
+};

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { DeliveryError, type DeliveryErrorKind, type DeliveryErrorScope } from '../../errors/delivery-error.js';
+import { classifyHttpStatus } from '../http/classify-status.js';
+import { parseRetryAfterMs } from '../http/retry-after.js';
+
+const PROVIDER = 'twilio-sms';
+
+/** Twilio's REST error body: `{code, message, more_info, status}`. Only `code` is read. */
+const twilioErrorBodySchema = z.object({ code: z.union([z.number().int(), z.string().regex(/^\d+$/)]) });
+
+type Rule = { kind: DeliveryErrorKind; scope: DeliveryErrorScope; message: string };
+const message = (text: string): Rule => ({ kind: 'permanent', scope: 'message', message: text });
+const connector = (text: string): Rule => ({ kind: 'permanent', scope: 'connector', message: text });
+const retry = (text: string): Rule => ({ kind: 'retryable', scope: 'connector', message: text });
+const throttled = (text: string): Rule => ({ kind: 'rate_limited', scope: 'connector', message: text });
+
+/**
+ * Twilio error dictionary (https://www.twilio.com/docs/api/errors), the codes the Messages API
+ * returns. 30xxx codes are normally delivery-time (status callback) errors; they are mapped too
+ * in case a proxy or a future API version reports them synchronously.
+ */
+export const TWILIO_ERROR_RULES: Readonly<Record<string, Rule>> = {
+  // Account and credentials.
+  '10001': connector('account is not active'),
+  '20003': connector('authentication failed'),
+  '20005': connector('account is not active'),
+  '20404': connector('account or resource not found'),
+  '30002': connector('account suspended'),
+  // Rate limits and queues.
+  '20429': throttled('too many concurrent requests'),
+  '21611': throttled('sender queue is full'),
+  '30001': throttled('sender queue overflow'),
+  '63017': throttled('account message rate exceeded'),
+  '63038': connector('account daily message limit reached'),
+  // Twilio-side failures.
+  '20500': retry('provider internal error'),
+  '20503': retry('provider service unavailable'),
+  '21730': retry('provider under maintenance'),
+  '30008': retry('unknown delivery error'),
+  '30009': retry('missing message segment'),
+  // Sender and Messaging Service configuration.
+  '21408': connector('sending to this region is not enabled on the account'),
+  '21601': connector('sender is not SMS-capable'),
+  '21603': connector('sender or messaging service is required'),
+  '21606': connector('sender is not a valid message-capable number'),
+  '21608': connector('trial account: recipient not verified'),
+  '21659': connector('sender is not a Twilio number or short code country mismatch'),
+  '21660': connector('sender does not belong to the account'),
+  '21705': connector('messaging service is invalid'),
+  '30010': connector('message price exceeds the maximum price'),
+  // Recipient.
+  '21211': message('invalid recipient number'),
+  '21265': message('recipient cannot be a short code'),
+  '21266': message('recipient and sender are the same'),
+  '21604': message('recipient is required'),
+  '21610': message('recipient has unsubscribed'),
+  '21612': message('recipient is not reachable from this sender'),
+  '21614': message('recipient is not a mobile number'),
+  '21635': message('recipient is a landline'),
+  '30003': message('recipient handset unreachable'),
+  '30004': message('message blocked'),
+  '30005': message('unknown recipient handset'),
+  '30006': message('recipient is a landline or carrier unreachable'),
+  // Content and fraud protection.
+  '21602': message('message body is required'),
+  '21617': message('message body exceeds 1600 characters'),
+  '30007': message('message filtered by carrier'),
+  '30450': message('blocked by SMS pumping protection'),
+  '60410': message('blocked by fraud guard'),
+};
+
+export type TwilioFailure = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Raw response body: parsed here for the error code only, never copied into the error. */
+  body: string;
+};
+
+const parseCode = (body: string): string | undefined => {
+  try {
+    const parsed = twilioErrorBodySchema.safeParse(JSON.parse(body));
+    return parsed.success ? String(parsed.data.code) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Maps a non-2xx Twilio response to a `DeliveryError` (Twilio code first, then the HTTP status). */
+export const classifyTwilioError = ({ status, headers, body }: TwilioFailure): DeliveryError => {
+  const code = parseCode(body);
+  const rule = code === undefined ? undefined : TWILIO_ERROR_RULES[code];
+  if (code === undefined || rule === undefined) return classifyHttpStatus({ provider: PROVIDER, status, headers, code });
+  const retryAfterMs = rule.kind === 'permanent' ? undefined : parseRetryAfterMs(headers['retry-after']);
+  return new DeliveryError({ kind: rule.kind, provider: PROVIDER, code, message: rule.message, scope: rule.scope, retryAfterMs });
+};
