@@ -34,9 +34,9 @@ describe.skipIf(!built)('deploy configs pass `otp-courier config check`', () => 
     await rm(secrets, { recursive: true, force: true });
   });
 
-  it.each(EXAMPLES)('%s', async (path) => {
+  it.concurrent.each(EXAMPLES)('%s', async (path) => {
     const text = (await readFile(join(REPO, path), 'utf8')).replaceAll('/etc/otp-courier/secrets/', `${secrets}/`);
-    const file = join(secrets, 'config.yaml');
+    const file = join(secrets, `${path.replaceAll('/', '_')}`);
     await writeFile(file, text);
     const env = { ...process.env, OTP_KEY_1: key, INGEST_TOKEN: 'stand-in-token' };
     const result = await run(process.execPath, [CLI, 'config', 'check', '--config', file], { env }).catch((e: { stdout?: string; stderr?: string }) => e);

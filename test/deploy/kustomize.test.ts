@@ -149,7 +149,7 @@ describe.skipIf(!runKubectl).each(OVERLAYS)('kustomize overlay %s', (overlay: Ov
     for (const deployment of deployments) {
       const labels = deployment.spec?.template.metadata?.labels;
       expect(pdbs.filter((p) => matches(p.spec?.selector?.matchLabels, labels))).toHaveLength(1);
-      expect(policies.filter((p) => matches(p.spec.podSelector.matchLabels, labels))).toHaveLength(1);
+      expect(policies.filter((p) => matches(p.spec?.podSelector?.matchLabels, labels))).toHaveLength(1);
     }
     for (const pdb of pdbs) expect(pdb.spec?.maxUnavailable).toBe(1);
   });

@@ -5,9 +5,9 @@ export const headingAnchors = (markdown: string): Set<string> => {
   let fenced = false;
   for (const line of markdown.split('\n')) {
     if (line.startsWith('```')) fenced = !fenced;
-    const heading = !fenced && /^#{1,6}\s+(.+?)\s*#*\s*$/.exec(line);
-    if (!heading?.[1]) continue;
-    const base = heading[1]
+    const title = fenced ? undefined : /^#{1,6}\s+(.+?)\s*#*\s*$/.exec(line)?.[1];
+    if (!title) continue;
+    const base = title
       .toLowerCase()
       .replace(/[^\p{L}\p{N}\s_-]/gu, '')
       .replace(/\s/g, '-');
