@@ -1,39 +1,53 @@
 import type { Cluster, Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import type { KeyRing } from '../crypto/key-ring.js';
 import { RateLimitedError } from '../errors/rate-limited-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import { createSlidingWindow, type WindowLimit } from './sliding-window.js';
+import type { Channel } from '../messages/types.js';
+import { ipBucket } from './ip-bucket.js';
+import { createRecipientHasher } from './recipient-key.js';
+import { createSlidingWindow, type WindowHit, type WindowLimit } from './sliding-window.js';
 
 export type ProducerLimits = {
-  /** Per recipient across all producers; omit for none. Logto's default is 10 per 600 s. */
+  /** Per recipient across all producers of the queue; omit for none. Logto's default is 10 per 600 s. */
   perRecipient?: WindowLimit;
-  /** Per client IP (Logto's `ip`), when the message carries one. */
+  /** Per client IP (Logto's `ip`; IPv6 counted per /64), when the message carries one. */
   perIp?: WindowLimit;
-  /** ISO 3166 alpha-2; empty lists = no restriction. */
+  /** ISO 3166 alpha-2; empty lists = no restriction. A number with no country is refused when either list is set. */
   sms?: { allowCountries?: readonly string[]; denyCountries?: readonly string[] };
 };
 
-export type LimitCheck = { channel: 'email' | 'sms'; recipientHash: string; country: string | undefined; ipHash: string | undefined };
+export type LimitScope = {
+  /** BullMQ prefix: limit keys live under it, so they share the queue's Redis Cluster slot. */
+  prefix: string;
+  queue: string;
+  limits: ProducerLimits;
+  /** Payload keys: the counters' hashes are keyed with them when present. */
+  ring: KeyRing | undefined;
+};
 
-/** The checks made before a message is enqueued. Throws ValidationError or RateLimitedError. */
-export const createLimitChecker = (redis: Redis | Cluster, prefix: string, limits: ProducerLimits) => {
+/** `to` is already normalised (E.164 for phones); `country` is the phone number's region. */
+export type LimitCheck = { channel: Channel; to: string; country: string | undefined; ip: string | undefined };
+
+/** The checks made before a message is enqueued. Throws ValidationError or RateLimitedError; counts nothing then. */
+export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limits, ring }: LimitScope) => {
   const window = createSlidingWindow(redis);
-  const allow = new Set(limits.sms?.allowCountries ?? []);
-  const deny = new Set(limits.sms?.denyCountries ?? []);
-  return async ({ channel, recipientHash, country, ipHash }: LimitCheck): Promise<void> => {
+  const hash = createRecipientHasher(ring);
+  const upper = (list: readonly string[] | undefined) => new Set((list ?? []).map((c) => c.toUpperCase()));
+  const allow = upper(limits.sms?.allowCountries);
+  const deny = upper(limits.sms?.denyCountries);
+  const base = `${prefix}:${queue}:limit`;
+  return async ({ channel, to, country, ip }: LimitCheck): Promise<void> => {
     if (channel === 'sms' && (allow.size > 0 || deny.size > 0)) {
       if (!country || deny.has(country) || (allow.size > 0 && !allow.has(country))) {
         throw new ValidationError([{ path: 'to', message: 'destination country is not allowed' }]);
       }
     }
-    const member = randomUUID();
-    if (limits.perIp && ipHash) {
-      const wait = await window.hit(`${prefix}:limit:ip:${ipHash}`, limits.perIp, member);
-      if (wait > 0) throw new RateLimitedError('ip', wait);
-    }
-    if (limits.perRecipient) {
-      const wait = await window.hit(`${prefix}:limit:to:${channel}:${recipientHash}`, limits.perRecipient, member);
-      if (wait > 0) throw new RateLimitedError('recipient', wait);
-    }
+    const hits: (WindowHit & { scope: 'ip' | 'recipient' })[] = [];
+    const bucket = limits.perIp && ip !== undefined ? ipBucket(ip) : undefined;
+    if (limits.perIp && bucket) hits.push({ key: `${base}:ip:${hash(bucket)}`, limit: limits.perIp, scope: 'ip' });
+    if (limits.perRecipient) hits.push({ key: `${base}:to:${channel}:${hash(to)}`, limit: limits.perRecipient, scope: 'recipient' });
+    const { waitMs, refused } = await window.hit(hits, randomUUID());
+    if (waitMs > 0) throw new RateLimitedError(hits[refused ?? 0]?.scope ?? 'recipient', waitMs);
   };
 };

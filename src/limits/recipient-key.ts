@@ -2,15 +2,23 @@ import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import type { KeyRing } from '../crypto/key-ring.js';
 
 /**
- * A keyed hash of a normalised recipient (email lower-cased, phone E.164) for limit counters:
- * Redis never holds the recipient. The key is derived from the payload keys (the lowest key id,
- * so switching `current` during rotation keeps counters); without keys, plain SHA-256.
+ * A keyed hash of a normalised recipient (or IP bucket) for limit counters: Redis never holds the
+ * recipient. The HMAC key is derived from the payload keys (the lowest key id in code-point order,
+ * so switching `current` during rotation keeps counters); without keys, plain SHA-256 (not plain
+ * text, but guessable by someone with a list of candidate addresses: configure keys in production).
  */
 export const createRecipientHasher = (ring: KeyRing | undefined): ((recipient: string) => string) => {
-  const first = ring ? [...ring.keys.entries()].sort(([a], [b]) => a.localeCompare(b))[0] : undefined;
-  if (!first) return (recipient) => createHash('sha256').update(normalize(recipient)).digest('base64url');
+  const first = ring ? [...ring.keys.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))[0] : undefined;
+  if (!first) return (recipient) => createHash('sha256').update(normalizeRecipient(recipient)).digest('base64url');
   const key = Buffer.from(hkdfSync('sha256', first[1], Buffer.alloc(0), 'otp-courier recipient limit', 32));
-  return (recipient) => createHmac('sha256', key).update(normalize(recipient)).digest('base64url');
+  return (recipient) => createHmac('sha256', key).update(normalizeRecipient(recipient)).digest('base64url');
 };
 
-const normalize = (recipient: string) => (recipient.includes('@') ? recipient.trim().toLowerCase() : recipient.trim());
+/**
+ * As Logto's rate guard counts: email trimmed and lower-cased; a phone number without spaces,
+ * dashes, dots or brackets (the producer has already written it in E.164).
+ */
+export const normalizeRecipient = (recipient: string): string => {
+  const text = recipient.trim();
+  return text.includes('@') ? text.toLowerCase() : text.replace(/[\s().-]/g, '');
+};

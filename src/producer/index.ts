@@ -5,7 +5,6 @@ import { seal } from '../crypto/envelope.js';
 import { parseKeyRing } from '../crypto/key-ring.js';
 import { toIssues, ValidationError } from '../errors/validation-error.js';
 import { createLimitChecker, type ProducerLimits } from '../limits/producer-limits.js';
-import { createRecipientHasher } from '../limits/recipient-key.js';
 import { createEnqueuedCounter } from '../metrics/metrics.js';
 import { deadLetterQueueName, messageJobOptions, type JobData, type Outcome } from '../messages/job-data.js';
 import { createRedis, ensureReady, isRedisInstance, type ConnectionSpec } from '../redis/connection.js';
@@ -55,10 +54,10 @@ export const createProducer = (options: ProducerOptions): Producer => {
   const queue = new Queue(name, { connection: redis, prefix });
   const deadLetters = new Queue(deadLetterQueueName(name), { connection: redis, prefix });
   const ring = options.encryptionKeys ? parseKeyRing(options.encryptionKeys) : undefined;
-  const hash = createRecipientHasher(ring);
-  const checkLimits = options.limits ? createLimitChecker(redis, prefix, options.limits) : undefined;
+  const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring }) : undefined;
   const enqueued = options.registry ? createEnqueuedCounter(options.registry) : undefined;
-  queue.on('error', () => {}); // connection errors surface on the calls that hit them
+  // Connection errors surface on the calls that hit them; unheard, BullMQ would print them.
+  for (const q of [queue, deadLetters]) q.on('error', () => {});
 
   return {
     async send(input) {
@@ -69,7 +68,11 @@ export const createProducer = (options: ProducerOptions): Producer => {
       const expiresAt = message.expiresAt ?? now + ttlSeconds * 1000;
       if (expiresAt <= now) throw new ValidationError([{ path: 'expiresAt', message: 'is in the past' }]);
       await ensureReady(redis);
-      await checkLimits?.({ channel: message.channel, recipientHash: hash(message.to), country: message.country, ipHash: message.ip && hash(message.ip) });
+      const deduplicationId = message.idempotencyKey && createHash('sha256').update(message.idempotencyKey).digest('base64url');
+      // A retry of a message already enqueued answers with its id, and spends no limit budget.
+      const existing = deduplicationId ? await queue.getDeduplicationJobId(deduplicationId) : null;
+      if (existing) return { id: existing, duplicate: true };
+      await checkLimits?.({ channel: message.channel, to: message.to, country: message.country, ip: message.ip });
 
       const id = randomUUID();
       const body = { to: message.to, payload: message.payload, ...(message.ip && { ip: message.ip }) };
@@ -86,9 +89,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
       const keepSeconds = Math.ceil(lifetimeMs / 1000) + RETENTION_MARGIN_SECONDS;
       const job = await queue.add(message.type, data, {
         ...messageJobOptions(id, message.type, keepSeconds),
-        ...(message.idempotencyKey && {
-          deduplication: { id: createHash('sha256').update(message.idempotencyKey).digest('base64url'), ttl: lifetimeMs },
-        }),
+        ...(deduplicationId && { deduplication: { id: deduplicationId, ttl: lifetimeMs } }),
       });
       const duplicate = job.id !== id;
       if (!duplicate) enqueued?.inc({ channel: message.channel, type: message.type });

@@ -1,0 +1,15 @@
+/** Raised when a call outlives its deadline; the call itself may still complete afterwards. */
+export class DeadlineExceeded extends Error {
+  override readonly name = 'DeadlineExceeded';
+}
+
+/** Settles like `promise`, or rejects with DeadlineExceeded after `ms`, whichever comes first. */
+export const withDeadline = <T>(promise: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DeadlineExceeded(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+};
