@@ -14,6 +14,7 @@ import type { Connector } from './connectors.js';
 import { addDeadLetter } from './dead-letters.js';
 import { createConnectorHealth } from './connector-health.js';
 import { createRateGate } from './rate-gate.js';
+import { createSentMarker } from './sent-marker.js';
 import { circuitBreakerSchema } from '../config/schema.js';
 
 const DEFAULT_BREAKER = circuitBreakerSchema.parse({});
@@ -73,6 +74,7 @@ export const createDeliveryWorker = ({ loaded, connection, connectors, registry,
     resolver: createTemplateResolver(config.templates, config.defaultLocale),
     health,
     rateGate: createRateGate(connection, prefix, rateLimits),
+    sentMarker: createSentMarker(connection, prefix),
     deadLetters,
     metrics,
     logger,

@@ -14,6 +14,7 @@ import { backoffDelayMs } from './backoff.js';
 import type { Connector } from './connectors.js';
 import type { ConnectorHealth } from './connector-health.js';
 import type { RateGate } from './rate-gate.js';
+import type { SentMarker } from './sent-marker.js';
 import { addDeadLetter, type DeadLetterInfo } from './dead-letters.js';
 
 export type ProcessorDeps = {
@@ -25,6 +26,7 @@ export type ProcessorDeps = {
   health: ConnectorHealth;
   /** Fleet-wide per-connector send limits. */
   rateGate: RateGate;
+  sentMarker: SentMarker;
   deadLetters: Queue;
   metrics: WorkerMetrics;
   logger: Logger;
@@ -82,6 +84,15 @@ export const createProcessor = (deps: ProcessorDeps) => {
     const body = readBody(data);
     if (typeof body === 'string') return deadLetter(job, data, { reason: body, provider: undefined, providerCode: undefined, attempts: attempt });
 
+    // A job that ran before (retry, or recovered after a worker died) may already have been accepted.
+    if (job.attemptsStarted > 1) {
+      const sentBy = await deps.sentMarker.wasSent(data.id);
+      if (sentBy) {
+        log.info({ provider: sentBy, outcome: 'delivered' }, 'already accepted by the provider before; not sent again');
+        metrics.messages.inc({ channel: data.channel, type: data.type, result: 'delivered' });
+        return { outcome: 'delivered', provider: sentBy };
+      }
+    }
     const candidates = deps.health.candidates(data.channel);
     if (candidates.length === 0) return deadLetter(job, data, { reason: 'no_connector', provider: undefined, providerCode: undefined, attempts: attempt });
     const locale = messageLocale(body.payload, deps.defaultLocale);
@@ -142,6 +153,9 @@ export const createProcessor = (deps: ProcessorDeps) => {
         continue;
       }
       const seconds = (performance.now() - started) / 1000;
+      await deps.sentMarker.markSent(data.id, provider.id, data.expiresAt - Date.now() + 60_000).catch((error: Error) =>
+        log.warn({ err: { message: error.message } }, 'could not write the sent marker'),
+      );
       deps.health.success(connector);
       metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, seconds);
       metrics.attempts.inc({ channel: data.channel, provider: provider.id, outcome: 'success' });
