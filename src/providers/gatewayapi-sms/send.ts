@@ -6,6 +6,7 @@ import { needsUcs2 } from '../shared/sms-text/gsm7.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
 import type { GatewayApiSmsConfig } from './config.js';
 import { classifyGatewayApiError } from './errors.js';
+import { parseJson, basicAuth } from '../http/json.js';
 
 const PROVIDER = 'gatewayapi-sms';
 
@@ -50,18 +51,13 @@ export const sendGatewayApiSms = async (
     headers: {
       'content-type': 'application/json',
       accept: 'application/json',
-      authorization: `Basic ${Buffer.from(`${config.apiToken}:`).toString('base64')}`,
+      authorization: basicAuth(config.apiToken, ''),
     },
     body: JSON.stringify(toGatewayApiRequest(message, config)),
     signal,
   });
   if (res.status < 200 || res.status >= 300) throw classifyGatewayApiError(res);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(res.body);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseJson(res.body);
   const ok = successSchema.safeParse(parsed);
   if (!ok.success) {
     // A 2xx without GatewayAPI's documented body: whether the SMS was accepted is unknown.

@@ -4,6 +4,7 @@ import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
 import type { MailgunConfig } from './config.js';
 import { classifyMailgunError } from './errors.js';
 import { buildMailgunForm } from './request.js';
+import { basicAuth } from '../http/json.js';
 
 /** Mailgun's success body: `{id: "<…@domain>", message: "Queued. Thank you."}`. */
 const successSchema = z.looseObject({ id: z.string().optional() });
@@ -28,7 +29,7 @@ export const sendMailgunEmail = async (
     method: 'POST',
     path: `/v3/${encodeURIComponent(config.domain)}/messages`,
     headers: {
-      authorization: `Basic ${Buffer.from(`api:${config.apiKey}`).toString('base64')}`,
+      authorization: basicAuth('api', config.apiKey),
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
     },

@@ -5,6 +5,7 @@ import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
 import type { SmsAeroConfig } from './config.js';
 import { classifySmsAeroError } from './errors.js';
+import { parseJson, basicAuth } from '../http/json.js';
 
 const PROVIDER = 'smsaero';
 
@@ -32,18 +33,13 @@ export const sendSmsAero = async (http: HttpClient, config: SmsAeroConfig, messa
     headers: {
       'content-type': 'application/json',
       accept: 'application/json',
-      authorization: `Basic ${Buffer.from(`${config.email}:${config.apiKey}`).toString('base64')}`,
+      authorization: basicAuth(config.email, config.apiKey),
     },
     body: JSON.stringify(toSmsAeroRequest(message, config)),
     signal,
   });
   if (res.status < 200 || res.status >= 300) throw classifySmsAeroError(res);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(res.body);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseJson(res.body);
   const ok = successSchema.safeParse(parsed);
   if (!ok.success) throw classifySmsAeroError(res);
   const id = ok.data.data?.id;

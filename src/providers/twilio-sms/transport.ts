@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import twilio from 'twilio';
 import { createHttpClient, type HttpClient } from '../http/client.js';
 import { classifyTwilioError } from './errors.js';
+import { basicAuth } from '../http/json.js';
 
 type RequestOptions = Parameters<twilio.RequestClient['request']>[0];
 type SdkResponse<T> = Awaited<ReturnType<twilio.RequestClient['request']>> & { body: T };
@@ -78,7 +79,7 @@ const toHeaders = (opts: RequestOptions): Record<string, string> => {
     if (name.toLowerCase() !== 'connection') headers[name] = value;
   }
   if (opts.username !== undefined && opts.password !== undefined) {
-    headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
+    headers.Authorization = basicAuth(opts.username, opts.password);
   }
   return headers;
 };

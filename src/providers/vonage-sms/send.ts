@@ -7,6 +7,7 @@ import { needsUcs2 } from '../shared/sms-text/gsm7.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
 import type { VonageSmsConfig } from './config.js';
 import { classifyVonageStatus } from './errors.js';
+import { parseJson } from '../http/json.js';
 
 const PROVIDER = 'vonage-sms';
 
@@ -45,12 +46,7 @@ const responseSchema = z.object({
 
 /** Reads a 200 answer: every part must have status "0"; the first failing part decides the error. */
 export const readVonageResponse = (body: string): SendResult => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parseJson(body);
   const result = responseSchema.safeParse(parsed);
   if (!result.success) {
     // Vonage answered 200 but not with its documented body: whether the SMS was queued is unknown.
