@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toIssues, type ValidationIssue } from '../errors/validation-error.js';
+import { formatPath, toIssues, type ValidationIssue } from '../errors/validation-error.js';
 import { payloadSchema } from '../messages/job-data.js';
 import { templateTypeSchema } from '../messages/types.js';
 
@@ -10,7 +10,6 @@ export const ingestBodySchema = z.strictObject({
   payload: payloadSchema,
   ip: z.string().optional(),
 });
-export type IngestBody = z.infer<typeof ingestBodySchema>;
 
 /**
  * Logto keeps phone numbers as international digits without `+` (core-kit `phoneRegEx = /^\d+$/`),
@@ -19,11 +18,17 @@ export type IngestBody = z.infer<typeof ingestBodySchema>;
  */
 export const logtoPhoneToE164 = (to: string): string => (/^\d{4,15}$/.test(to.trim()) ? `+${to.trim()}` : to);
 
+/** `cc` → `cc`; a key that is not a plain name (empty, dots, spaces, very long) → `["…"]`. */
+const keyPath = (parent: string, key: string): string => {
+  if (/^[A-Za-z_$][\w$-]{0,63}$/.test(key)) return parent ? `${parent}.${key}` : key;
+  return `${parent}[${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)}]`;
+};
+
 /** Like `toIssues`, but an unknown key becomes its own issue whose path names it. */
 export const bodyIssues = (error: z.ZodError): ValidationIssue[] =>
   error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: [...issue.path, key].map(String).join('.'), message: 'unknown key' }))
+      ? issue.keys.map((key) => ({ path: keyPath(formatPath(issue.path), key), message: 'unknown key' }))
       : toIssues(new z.ZodError([issue])),
   );
 

@@ -78,7 +78,6 @@ describe.skipIf(!binary)('503 when Redis is unreachable (own redis-server)', () 
     const stopped = new Promise((r) => setTimeout(r, 15)).then(() => server.stop());
     const results = await Promise.all(answers);
     await stopped;
-    console.log('race', results.map((r) => r.status).join(','));
     for (const res of results) {
       expect([200, 503]).toContain(res.status);
       expect(res.ms).toBeLessThan(2000);
@@ -96,6 +95,18 @@ describe.skipIf(!binary)('503 when Redis is unreachable (own redis-server)', () 
       if (results[i]?.status === 200) expect(res.body).toEqual(results[i]?.body);
     }
     await withQueue(async (queue) => expect(await countJobs(queue)).toBe(keys.length));
+  });
+
+  it('?wait: once enqueued the answer is 200; losing Redis while waiting leaves the outcome pending', async () => {
+    await withQueue(async (queue) => queue.obliterate({ force: true }));
+    const answer = post(`${ingest.url}/v1/email?wait=2`, signIn, { 'idempotency-key': 'wait-then-down' });
+    await pollUntil(() => withQueue(async (queue) => ((await countJobs(queue)) > 0 ? true : undefined)), 2000, 'the job in Redis');
+    await server.stop();
+    const res = await answer;
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: expect.any(String), outcome: 'pending' });
+    await start();
+    await ready();
   });
 
   it('answers 503 within 2 s while Redis hangs, and a retry with the same key enqueues at most once', async () => {

@@ -94,7 +94,7 @@ describe('ingest status codes (SPEC §5)', () => {
   });
 
   it('401 when Authorization is missing or wrong; every configured value is accepted', async () => {
-    for (const headers of [{}, { authorization: 'Bearer T' }, { authorization: 'Bearer tt' }, { authorization: 'bearer t' }, { authorization: 'Bearer' }, { authorization: '' }]) {
+    for (const headers of <Record<string, string>[]>[{}, { authorization: 'Bearer T' }, { authorization: 'Bearer tt' }, { authorization: 'bearer t' }, { authorization: 'Bearer' }, { authorization: '' }]) {
       const res = await post(`${ingest.url}/v1/email`, signIn(), headers);
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(res.body).toEqual({ error: 'unauthorized' });
