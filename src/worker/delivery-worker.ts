@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -66,6 +67,8 @@ export const createDeliveryWorker = ({ loaded, connection, connectors, registry,
     ),
   );
   const shutdown = new AbortController();
+  // Every job in flight listens on it (and detaches when done).
+  setMaxListeners(0, shutdown.signal);
   const retryDelays = new WeakMap<Error, number>();
   const processor = createProcessor({
     queueConfig: config.queue,

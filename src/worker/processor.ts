@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { QueueConfig } from '../config/schema.js';
+import { createDeadline } from '../abort/deadline.js';
 import { DecryptError, open, UnknownKeyError } from '../crypto/envelope.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { DeliveryError, isDeliveryError } from '../errors/delivery-error.js';
@@ -74,7 +75,13 @@ export const createProcessor = (deps: ProcessorDeps) => {
     const parsed = jobDataSchema.safeParse(job.data);
     if (!parsed.success) return deadLetter(job, undefined, { reason: 'malformed_job', provider: undefined, providerCode: undefined, attempts: attempt });
     const data = parsed.data;
-    const log = logger.child({ jobId: data.id, channel: data.channel, type: data.type, attempt });
+    // Fields every line about this job carries (a child logger per job costs more than it saves).
+    const ctx = { jobId: data.id, channel: data.channel, type: data.type, attempt };
+    const log = {
+      info: (fields: object, msg: string) => logger.info({ ...ctx, ...fields }, msg),
+      warn: (fields: object, msg: string) => logger.warn({ ...ctx, ...fields }, msg),
+      error: (fields: object, msg: string) => logger.error({ ...ctx, ...fields }, msg),
+    };
 
     if (Date.now() >= data.expiresAt) {
       metrics.messages.inc({ channel: data.channel, type: data.type, result: 'expired' });
@@ -128,8 +135,12 @@ export const createProcessor = (deps: ProcessorDeps) => {
           ...(body.ip && { ip: body.ip }),
           content: renderContent(resolved, data.channel, body.payload),
         };
-        const expiry = AbortSignal.timeout(Math.max(1, data.expiresAt - Date.now()));
-        await provider.send(message, { signal: AbortSignal.any([expiry, deps.shutdown]), attempt });
+        const deadline = createDeadline(data.expiresAt - Date.now(), deps.shutdown);
+        try {
+          await provider.send(message, { signal: deadline.signal, attempt });
+        } finally {
+          deadline.dispose();
+        }
       } catch (error) {
         const failure = toDeliveryError(error, provider.id);
         metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, (performance.now() - started) / 1000);
@@ -147,7 +158,7 @@ export const createProcessor = (deps: ProcessorDeps) => {
           return park(Date.now() + delayMs, 'rate limited by provider', failLog);
         }
         // About the connector (outage, credentials): counts against its circuit; try the next one.
-        (failure.kind === 'permanent' ? log.error.bind(log) : log.warn.bind(log))(failLog, 'connector failed');
+        (failure.kind === 'permanent' ? log.error : log.warn)(failLog, 'connector failed');
         await deps.health.failure(connector).catch(() => {});
         last = { failure, connector };
         continue;

@@ -1,4 +1,5 @@
 import { Pool, errors as undiciErrors } from 'undici';
+import { createDeadline } from '../../abort/deadline.js';
 import { DeliveryError, isDeliveryError } from '../../errors/delivery-error.js';
 
 export type HttpRequest = {
@@ -23,7 +24,7 @@ export type HttpClientOptions = {
   provider: string;
   /** Whole-request timeout. @default 10000 */
   timeoutMs?: number;
-  /** Keep-alive connections to the vendor. @default 32 */
+  /** Keep-alive connections to the vendor (opened lazily, up to this many). @default 64 */
   connections?: number;
 };
 
@@ -40,7 +41,7 @@ export type HttpClient = {
  * Network failures and timeouts become retryable `DeliveryError`s; HTTP statuses are returned
  * for the provider to classify with its vendor's error codes.
  */
-export const createHttpClient = ({ baseUrl, provider, timeoutMs = 10_000, connections = 32 }: HttpClientOptions): HttpClient => {
+export const createHttpClient = ({ baseUrl, provider, timeoutMs = 10_000, connections = 64 }: HttpClientOptions): HttpClient => {
   const url = new URL(baseUrl);
   const basePath = url.pathname.replace(/\/+$/, '');
   const pool = new Pool(url.origin, {
@@ -53,14 +54,15 @@ export const createHttpClient = ({ baseUrl, provider, timeoutMs = 10_000, connec
   });
 
   const request = async ({ method, path, headers, body, signal }: HttpRequest): Promise<HttpResponse> => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const deadline = createDeadline(timeoutMs, signal);
     try {
-      const res = await pool.request({ method, path: `${basePath}${path}`, headers, body, signal: combined });
+      const res = await pool.request({ method, path: `${basePath}${path}`, headers, body, signal: deadline.signal });
       const text = await res.body.text();
       return { status: res.statusCode, headers: res.headers, body: text };
     } catch (error) {
-      throw toNetworkError(provider, error, timeout.aborted);
+      throw toNetworkError(provider, error, deadline.timedOut());
+    } finally {
+      deadline.dispose();
     }
   };
 
