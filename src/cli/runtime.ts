@@ -3,6 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { LoadedConfig } from '../config/load.js';
+import { configWarnings } from '../config/warnings.js';
 import { createIngestServer } from '../ingest/server.js';
 import { createProducer, type Producer } from '../producer/index.js';
 import { connectionFromConfig, createRedis } from '../redis/connection.js';
@@ -23,6 +24,7 @@ export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, r
   const redis = createRedis(connectionFromConfig(loaded.config.redis), 'worker');
   redis.on('error', () => {});
   const connectors = buildConnectors(loaded.chains, logger);
+  for (const w of configWarnings(loaded, connectors)) logger.warn({ path: w.path }, `config: ${w.message}`);
   const worker = createDeliveryWorker({ loaded, connection: redis, connectors, registry, logger });
   const ops =
     options.ops === false

@@ -49,6 +49,19 @@ describe('producer → worker → outbox', () => {
     expect(line).toMatchObject({ to: '+14155550123', body: 'Code 654321 for Ana' });
   });
 
+  it('escapes HTML and strips CR/LF from payload values on the way to the outbox', async () => {
+    pipeline = await startPipeline({
+      config: { templates: [{ channel: 'email', type: 'OrganizationInvitation', subject: 'Join {{organization.name}}', content: '<p>{{inviter.name}} invites you: <a href="{{link}}">accept</a></p>' }] },
+    });
+    const payload = { link: 'https://example.com/i?a=1&b="x"', inviter: { name: '<script>alert(1)</script>' }, organization: { name: 'Acme\r\nBcc: evil@example.com' } };
+    const { id } = await pipeline.producer.send({ channel: 'email', to: 'ana@example.com', type: 'OrganizationInvitation', payload });
+    expect(await pipeline.producer.waitFor(id, { timeoutMs: 10_000 })).toBe('delivered');
+    const [line] = await pipeline.outbox();
+    expect(line?.subject).toBe('Join Acme Bcc: evil@example.com');
+    expect(line?.html).toBe('<p>&lt;script&gt;alert(1)&lt;/script&gt; invites you: <a href="https://example.com/i?a=1&amp;b=&quot;x&quot;">accept</a></p>');
+    expect(line?.text).toBe('<script>alert(1)</script> invites you: accept (https://example.com/i?a=1&b="x")');
+  });
+
   it('enqueues a duplicate idempotency key once', async () => {
     pipeline = await startPipeline({ startWorker: false });
     const input = { channel: 'email' as const, to: 'ana@example.com', type: 'SignIn' as const, payload: { code: '111111' }, idempotencyKey: 'req-42' };

@@ -1,5 +1,7 @@
 import { ConfigError } from '../../config/load.js';
 import { configWarnings } from '../../config/warnings.js';
+import { createLogger } from '../../log/logger.js';
+import { buildConnectors, closeConnectors } from '../../worker/connectors.js';
 import { configPath, loadCliConfig, type GlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
 
@@ -7,7 +9,13 @@ import { CliError } from '../errors.js';
 export const configCheck = async (options: GlobalOptions): Promise<void> => {
   try {
     const loaded = await loadCliConfig(options);
-    for (const w of configWarnings(loaded)) process.stdout.write(`warning: ${w.path}: ${w.message}\n`);
+    // Building a connector opens nothing (clients connect on first send); it shows its normalised templates.
+    const connectors = buildConnectors(loaded.chains, createLogger('silent'));
+    try {
+      for (const w of configWarnings(loaded, connectors)) process.stdout.write(`warning: ${w.path}: ${w.message}\n`);
+    } finally {
+      await closeConnectors(connectors);
+    }
     process.stdout.write(`${configPath(options)}: ok\n`);
   } catch (error) {
     if (error instanceof ConfigError) {
