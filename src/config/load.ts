@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { toIssues, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { clip, toIssues, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { Channel } from '../messages/types.js';
 import type { ProviderDefinition } from '../providers/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -97,11 +97,11 @@ const parseChain = (
     const base = [channel, 'connectors', name];
     const definition = registry.get(connector.provider);
     if (!definition) {
-      issues.push({ path: [...base, 'provider'].join('.'), message: `unknown provider "${connector.provider}"; known: ${[...registry.keys()].join(', ')}` });
+      issues.push({ path: [...base, 'provider'].join('.'), message: `unknown provider "${clip(connector.provider)}"; known: ${[...registry.keys()].join(', ')}` });
       continue;
     }
     if (!definition.channels.includes(channel)) {
-      issues.push({ path: [...base, 'provider'].join('.'), message: `provider "${connector.provider}" does not send ${channel}` });
+      issues.push({ path: [...base, 'provider'].join('.'), message: `provider "${clip(connector.provider)}" does not send ${channel}` });
       continue;
     }
     const result = definition.configSchema.safeParse(connector.config);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clip } from '../errors/validation-error.js';
 import { channelSchema, templateTypeSchema } from '../messages/types.js';
 
 const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
@@ -80,9 +81,9 @@ export const channelConfigSchema = z
     circuitBreaker: circuitBreakerSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
-    if (!(c.active in c.connectors)) ctx.addIssue({ code: 'custom', path: ['active'], message: `no connector named "${c.active}"` });
+    if (!(c.active in c.connectors)) ctx.addIssue({ code: 'custom', path: ['active'], message: `no connector named "${clip(c.active)}"` });
     c.fallback.forEach((name, i) => {
-      if (!(name in c.connectors)) ctx.addIssue({ code: 'custom', path: ['fallback', i], message: `no connector named "${name}"` });
+      if (!(name in c.connectors)) ctx.addIssue({ code: 'custom', path: ['fallback', i], message: `no connector named "${clip(name)}"` });
       if (name === c.active) ctx.addIssue({ code: 'custom', path: ['fallback', i], message: 'the active connector cannot be its own fallback' });
     });
   });

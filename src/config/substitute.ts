@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { formatPath, type ValidationIssue } from '../errors/validation-error.js';
+import { clip, formatPath, type ValidationIssue } from '../errors/validation-error.js';
 
 const PLACEHOLDER = /\$\{(file:)?([^}]+)\}/g;
 
@@ -22,13 +22,13 @@ export const substitute = (tree: unknown, { env, readFile = (p) => readFileSync(
           try {
             return readFile(name.trim()).trim();
           } catch {
-            issues.push({ path: formatPath(path), message: `cannot read file referenced by \${file:${name}}` });
+            issues.push({ path: formatPath(path), message: `cannot read file referenced by \${file:${clip(name)}}` });
             return match;
           }
         }
         const value = env[name.trim()];
         if (value === undefined) {
-          issues.push({ path: formatPath(path), message: `environment variable ${name.trim()} is not set` });
+          issues.push({ path: formatPath(path), message: `environment variable ${clip(name.trim())} is not set` });
           return match;
         }
         return value;

@@ -26,13 +26,15 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
     return acc ? `${acc}.${String(key)}` : String(key);
   }, '');
 
+export const clip = (key: string) => (key.length > 40 ? `${key.slice(0, 40)}…` : key);
+
 /** zod's default messages can quote the received value (e.g. invalid enum); keep them generic. */
 const safeMessage = (issue: z.core.$ZodIssue): string => {
   switch (issue.code) {
     case 'invalid_type':
       return issue.message.endsWith('received undefined') ? `required (${issue.expected})` : `expected ${issue.expected}`;
     case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.slice(0, 5).map((k) => `"${clip(k)}"`).join(', ')}${issue.keys.length > 5 ? ', …' : ''}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     default:
