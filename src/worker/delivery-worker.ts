@@ -99,6 +99,8 @@ export const createDeliveryWorker = ({ loaded, connection, connectors, registry,
     },
   });
   worker.on('error', (error) => logger.error({ err: { message: error.message } }, 'worker error'));
+  // Redis blips are reported once by the worker; the queues' own copies would only repeat them.
+  for (const q of [queue, deadLetters]) q.on('error', () => {});
   // Jobs failed outside the pipeline (stalled too often, lock lost) still end in the dead-letter queue.
   worker.on('failed', (job: Job | undefined, error: Error) => {
     if (!job || isDeadLettered(error) || !job.finishedOn) return;

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { allDeadLetterIds, listDeadLetters, purgeDeadLetter, replayDeadLetter, showDeadLetter, type DeadLetterQueues } from '../../dlq/operations.js';
 import { deadLetterQueueName } from '../../messages/job-data.js';
-import { connectionFromConfig, createRedis } from '../../redis/connection.js';
+import { connectionFromConfig, createRedis, ensureReady } from '../../redis/connection.js';
 import { loadCliConfig, type GlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
 
@@ -11,7 +11,13 @@ const withQueues = async <T>(options: GlobalOptions, run: (queues: DeadLetterQue
   redis.on('error', () => {});
   const queue = new Queue(config.queue.name, { connection: redis, prefix: config.redis.prefix });
   const deadLetters = new Queue(deadLetterQueueName(config.queue.name), { connection: redis, prefix: config.redis.prefix });
+  // Connection errors surface on the calls below, as one line.
+  queue.on('error', () => {});
+  deadLetters.on('error', () => {});
   try {
+    await ensureReady(redis, 3000).catch(() => {
+      throw new CliError(`Redis is not reachable at ${redact(config.redis.url ?? 'the configured cluster/sentinel')}`, 1);
+    });
     return await run({ queue, deadLetters });
   } finally {
     await Promise.all([queue.close(), deadLetters.close()]);
@@ -58,3 +64,6 @@ export const dlqReplay = (options: GlobalOptions & { all?: boolean }, id: string
 
 export const dlqPurge = (options: GlobalOptions & { all?: boolean }, id: string | undefined) =>
   withQueues(options, (queues) => eachTarget(queues, id, options.all, (target) => purgeDeadLetter(queues, target), 'purged'));
+
+/** A Redis URL without its password, for error messages. */
+const redact = (url: string): string => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
