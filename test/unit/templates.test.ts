@@ -111,3 +111,19 @@ describe('htmlToText', () => {
     expect(htmlToText('<html><head><style>p{}</style></head><body><p>Hello&nbsp;<b>there</b></p><p><a href="https://x.io/a">Join</a></p>&#x27;&#39;&lt;</body></html>')).toBe("Hello there\n\nJoin (https://x.io/a)\n\n''<");
   });
 });
+
+describe('the README example', () => {
+  it('renders as the README says', () => {
+    const r = createTemplateResolver(
+      [{ channel: 'email', type: 'SignIn', locale: 'ko', subject: '{{application.name}} 로그인 코드', content: '<p>{{user.name}}님, 로그인 코드는 <b>{{code}}</b> 입니다.</p>', contentType: 'text/html' }],
+      'en',
+    );
+    const payload = { code: '123456', locale: 'ko-KR', user: { name: '<b>Ana</b>' }, application: { name: 'Acme' } };
+    expect(renderContent(r.resolve({ channel: 'email', type: 'SignIn', locale: messageLocale(payload, 'en') }, provider([])), 'email', payload)).toEqual({
+      kind: 'email',
+      subject: 'Acme 로그인 코드',
+      html: '<p>&lt;b&gt;Ana&lt;/b&gt;님, 로그인 코드는 <b>123456</b> 입니다.</p>',
+      text: '<b>Ana</b>님, 로그인 코드는 123456 입니다.',
+    });
+  });
+});
