@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { startStandIn, type StandIn } from '../helpers/http-stand-in.js';
-import { startConnectionCounter } from './connection-counter.js';
+import { expectRejectedAt } from './support/config.js';
+import { ctx, expectSafeError } from './support/delivery.js';
+import { withStandIn } from './support/stand-in.js';
+import { describeTransportBehaviour } from './support/transport.js';
 import { aliyunSmsProvider } from '../../src/providers/aliyun-sms/index.js';
 import { aliyunSmsConfigSchema } from '../../src/providers/aliyun-sms/config.js';
 import { classifySmsCode } from '../../src/providers/aliyun-sms/errors.js';
@@ -38,7 +40,6 @@ const sms = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
   ...overrides,
 });
 
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
 const build = (endpoint: string, extra: Record<string, unknown> = {}): Provider =>
   aliyunSmsProvider.create(aliyunSmsConfigSchema.parse({ ...logtoConfig, endpoint, ...extra }), deps);
 
@@ -56,11 +57,7 @@ describe('aliyun-sms config', () => {
     [{ templates: [{ usageType: 'SignIn', templateCode: { china: 'SMS_1' } }] }, ['templates', 0, 'templateCode']],
     [{ strictPhoneRegionNumberCheck: 'yes' }, ['strictPhoneRegionNumberCheck']],
     [{ endpoint: 'not a url' }, ['endpoint']],
-  ])('rejects %j at its path', (patch, path) => {
-    const result = aliyunSmsConfigSchema.safeParse({ ...logtoConfig, ...patch });
-    expect(result.success).toBe(false);
-    expect(result.error?.issues.map((i) => i.path)).toContainEqual(path);
-  });
+  ])('rejects %j at its path', (patch, path) => expectRejectedAt(aliyunSmsConfigSchema, { ...logtoConfig, ...patch }, path));
 
   it('rejects unknown keys', () => {
     expect(aliyunSmsConfigSchema.safeParse({ ...logtoConfig, regionId: 'cn-hangzhou' }).success).toBe(false);
@@ -101,27 +98,18 @@ describe('aliyun-sms numbers and template parameters', () => {
 });
 
 describe('aliyun-sms SendSms request', () => {
-  let standIn: StandIn;
-  let provider: Provider;
-  beforeAll(async () => {
-    standIn = await startStandIn({
-      status: 200,
-      body: { Message: 'OK', RequestId: 'F655A8D5-B967-440B-8683-DAD6FF8DE990', Code: 'OK', BizId: '900619746936498440^0' },
-    });
-    provider = build(standIn.url);
-  });
-  afterAll(async () => {
-    await provider.close();
-    await standIn.close();
-  });
+  const fixture = withStandIn(
+    { status: 200, body: { Message: 'OK', RequestId: 'F655A8D5-B967-440B-8683-DAD6FF8DE990', Code: 'OK', BizId: '900619746936498440^0' } },
+    (url) => build(url),
+  );
 
-  const lastParams = () => Object.fromEntries(new URLSearchParams(standIn.requests.at(-1)?.body));
+  const lastParams = () => Object.fromEntries(new URLSearchParams(fixture.standIn.requests.at(-1)?.body));
 
   it('sends every documented field, signed', async () => {
-    const result = await provider.send(sms(), ctx());
+    const result = await fixture.provider.send(sms(), ctx());
     expect(result).toEqual({ providerMessageId: '900619746936498440^0' });
 
-    const req = standIn.requests.at(-1);
+    const req = fixture.standIn.requests.at(-1);
     expect(req?.method).toBe('POST');
     expect(req?.url).toBe('/');
     expect(req?.headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -150,20 +138,20 @@ describe('aliyun-sms SendSms request', () => {
     ['+447911123456', 'SMS_460000005', '447911123456'],
   ])('picks the china/overseas code for %s', async (to, templateCode, phoneNumbers) => {
     const ref = { templateCode: { china: 'SMS_460000004', overseas: 'SMS_460000005' }, type: 2 };
-    await provider.send(sms({ to, content: { kind: 'remote', ref } }), ctx());
+    await fixture.provider.send(sms({ to, content: { kind: 'remote', ref } }), ctx());
     expect(lastParams()).toMatchObject({ TemplateCode: templateCode, PhoneNumbers: phoneNumbers });
   });
 
   it('refuses rendered text without calling the API', async () => {
-    const count = standIn.requests.length;
-    await expect(provider.send(sms({ content: { kind: 'sms', text: 'Your code is 123456' } }), ctx())).rejects.toMatchObject({
+    const count = fixture.standIn.requests.length;
+    await expect(fixture.provider.send(sms({ content: { kind: 'sms', text: 'Your code is 123456' } }), ctx())).rejects.toMatchObject({
       kind: 'permanent',
       code: 'template_not_supported',
     });
-    await expect(provider.send(sms({ content: { kind: 'remote', ref: { templateAlias: 'x' } } }), ctx())).rejects.toMatchObject({
+    await expect(fixture.provider.send(sms({ content: { kind: 'remote', ref: { templateAlias: 'x' } } }), ctx())).rejects.toMatchObject({
       code: 'template_not_supported',
     });
-    expect(standIn.requests.length).toBe(count);
+    expect(fixture.standIn.requests.length).toBe(count);
   });
 });
 
@@ -177,16 +165,7 @@ const gateway = (Code: string, Message: string) => ({
 });
 
 describe('aliyun-sms error classification', () => {
-  let standIn: StandIn;
-  let provider: Provider;
-  beforeAll(async () => {
-    standIn = await startStandIn();
-    provider = build(standIn.url);
-  });
-  afterAll(async () => {
-    await provider.close();
-    await standIn.close();
-  });
+  const fixture = withStandIn(undefined, (url) => build(url));
 
   it.each([
     [200, business('isv.BUSINESS_LIMIT_CONTROL', '触发分钟级流控Permits:1'), 'rate_limited', 'message'],
@@ -212,14 +191,13 @@ describe('aliyun-sms error classification', () => {
     [400, gateway('Throttling.User', 'Request was denied due to user flow control.'), 'rate_limited', 'connector'],
     [503, gateway('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.'), 'retryable', 'connector'],
   ])('HTTP %i %j → %s (%s)', async (status, body, kind, scope) => {
-    standIn.reply({ status, body });
-    const error = await provider.send(sms(), ctx()).then(
+    fixture.standIn.reply({ status, body });
+    const error = await fixture.provider.send(sms(), ctx()).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ name: 'DeliveryError', kind, scope, code: body.Code, provider: 'aliyun-sms' });
-    const text = String((error as Error).message);
-    for (const secret of ['13800138000', '123456', body.Message]) expect(text).not.toContain(secret);
+    expectSafeError(error, { recipient: '13800138000', code: '123456', others: [body.Message] });
   });
 
   it.each([
@@ -227,8 +205,8 @@ describe('aliyun-sms error classification', () => {
     [500, '', 'retryable', 'http_500'],
     [200, 'OK', 'permanent', 'invalid_response'],
   ])('HTTP %i %j → %s %s', async (status, body, kind, code) => {
-    standIn.reply({ status, body });
-    await expect(provider.send(sms(), ctx())).rejects.toMatchObject({ kind, code });
+    fixture.standIn.reply({ status, body });
+    await expect(fixture.provider.send(sms(), ctx())).rejects.toMatchObject({ kind, code });
   });
 
   it('waits out the flow-control window that tripped', () => {
@@ -247,37 +225,9 @@ describe('aliyun-sms error classification', () => {
   });
 });
 
-describe('aliyun-sms transport', () => {
-  it('turns a vendor that never answers into a retryable timeout', async () => {
-    const silent = await startStandIn(() => new Promise(() => {}));
-    const provider = build(silent.url, { timeoutMs: 200 });
-    try {
-      await expect(provider.send(sms(), ctx())).rejects.toMatchObject({ kind: 'retryable', code: 'timeout' });
-    } finally {
-      await provider.close();
-      await silent.close();
-    }
-  });
-
-  it('reuses one keep-alive connection for sequential sends', async () => {
-    const upstream = await startStandIn({ status: 200, body: { Message: 'OK', RequestId: 'r', Code: 'OK', BizId: 'b' } });
-    const counter = await startConnectionCounter(upstream.url);
-    const provider = build(counter.url);
-    try {
-      await provider.send(sms(), ctx());
-      // One event-loop turn (not a timed wait): undici marks the pooled connection idle.
-      await new Promise((resolve) => setImmediate(resolve));
-      await provider.send(sms(), ctx());
-      expect(counter.connections).toBe(1);
-      // Back to back, undici may hand a request to a second pooled connection before the first
-      // is marked idle; never one connection per message.
-      for (let i = 0; i < 4; i += 1) await provider.send(sms(), ctx());
-      expect(counter.connections).toBeLessThanOrEqual(2);
-      expect(upstream.requests.map((r) => r.headers.connection)).toEqual(Array(6).fill('keep-alive'));
-    } finally {
-      await provider.close();
-      await counter.close();
-      await upstream.close();
-    }
-  });
+describeTransportBehaviour('aliyun-sms', {
+  create: (url, extra) => build(url, extra),
+  message: () => sms(),
+  ok: { status: 200, body: { Message: 'OK', RequestId: 'r', Code: 'OK', BizId: 'b' } },
+  singleConnection: 'after-yield',
 });

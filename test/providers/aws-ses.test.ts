@@ -1,12 +1,16 @@
 import { createHash, createHmac } from 'node:crypto';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDeliveryError, type DeliveryError } from '../../src/errors/delivery-error.js';
+import { describe, expect, it } from 'vitest';
+import type { DeliveryError } from '../../src/errors/delivery-error.js';
 import { classifySesError } from '../../src/providers/aws-ses/errors.js';
 import { awsSesProvider } from '../../src/providers/aws-ses/index.js';
-import type { OutgoingMessage, Provider, RenderedEmail } from '../../src/providers/types.js';
-import { startStandIn, type RecordedRequest, type StandIn, type StandInReply } from '../helpers/http-stand-in.js';
-import { startConnectionCounter } from './connection-counter.js';
+import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
+import type { StandInReply } from '../helpers/http-stand-in.js';
+import { expectAccepted, issuePaths } from './support/config.js';
+import { ctx, deliveryFailure as failure, expectSafeError } from './support/delivery.js';
+import { emailMessage } from './support/messages.js';
+import { withStandIn } from './support/stand-in.js';
+import { describeTransportBehaviour } from './support/transport.js';
 
 /** A connector config as Logto's console stores it for connector-aws-ses. */
 const logtoConfig = {
@@ -27,29 +31,10 @@ const logtoConfig = {
 };
 
 const logger = pino({ level: 'silent' });
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
-const html: RenderedEmail = { kind: 'email', subject: 'Sign in to Acme', text: 'Your code is 123456', html: '<p>Your code is <b>123456</b></p>', replyTo: 'help@acme.test' };
-const message = (content: OutgoingMessage['content'] = html): OutgoingMessage => ({
-  id: 'msg-1',
-  channel: 'email',
-  to: 'user@example.test',
-  type: 'SignIn',
-  locale: 'en',
-  payload: { code: '123456' },
-  content,
-});
+const message = (content?: OutgoingMessage['content']): OutgoingMessage => emailMessage(content && { content });
 
 const create = (overrides: Record<string, unknown>): Provider =>
   awsSesProvider.create(awsSesProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
-
-const failure = async (p: Promise<unknown>): Promise<DeliveryError> => {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isDeliveryError(error)) throw new Error(`expected a DeliveryError, got ${String(error)}`);
-  return error;
-};
 
 // ---- SigV4, recomputed independently over the request the stand-in recorded ----
 
@@ -109,16 +94,11 @@ describe('SigV4 verifier used by these tests', () => {
 
 describe('aws-ses config', () => {
   it("accepts Logto's connector config unchanged", () => {
-    const parsed = awsSesProvider.configSchema.safeParse(logtoConfig);
-    expect(parsed.success).toBe(true);
-    expect(awsSesProvider.configSchema.safeParse({ accessKeyId: 'a', accessKeySecret: 'b', region: 'us-east-1', templates: [] }).success).toBe(true);
+    expectAccepted(awsSesProvider.configSchema, logtoConfig, { accessKeyId: 'a', accessKeySecret: 'b', region: 'us-east-1', templates: [] });
   });
 
   it('rejects bad configs with the field path', () => {
-    const paths = (input: unknown) => {
-      const r = awsSesProvider.configSchema.safeParse(input);
-      return r.success ? [] : r.error.issues.map((i) => i.path.join('.'));
-    };
+    const paths = issuePaths(awsSesProvider.configSchema);
     const { region: _region, ...noRegion } = logtoConfig;
     expect(paths(noRegion)).toEqual(['region']);
     expect(paths({ ...logtoConfig, secretAccessKey: 'x' })).toEqual(['']); // unknown key (strict)
@@ -136,26 +116,12 @@ describe('aws-ses config', () => {
 });
 
 describe('aws-ses against a stand-in', () => {
-  let standIn: StandIn;
-  let provider: Provider;
-  beforeAll(async () => {
-    standIn = await startStandIn({ status: 200, body: { MessageId: '0102018f-ses-message-id' } });
-    provider = create({ endpoint: standIn.url });
-  });
-  afterAll(async () => {
-    await provider.close();
-    await standIn.close();
-  });
-
-  const lastRequest = (): RecordedRequest => {
-    const req = standIn.requests.at(-1);
-    if (!req) throw new Error('no request recorded');
-    return req;
-  };
+  const fixture = withStandIn({ status: 200, body: { MessageId: '0102018f-ses-message-id' } }, (url) => create({ endpoint: url }));
+  const { lastRequest } = fixture;
 
   it('sends SendEmail (POST /v2/email/outbound-emails) with every field', async () => {
-    standIn.reply({ status: 200, body: { MessageId: '0102018f-ses-message-id' } });
-    const result = await provider.send(message(), ctx());
+    fixture.standIn.reply({ status: 200, body: { MessageId: '0102018f-ses-message-id' } });
+    const result = await fixture.provider.send(message(), ctx());
     expect(result).toEqual({ providerMessageId: '0102018f-ses-message-id' });
 
     const req = lastRequest();
@@ -185,8 +151,8 @@ describe('aws-ses against a stand-in', () => {
   });
 
   it('signs the request with a valid SigV4 signature for ses in the configured region', async () => {
-    standIn.reply({ status: 200, body: { MessageId: 'id-2' } });
-    await provider.send(message(), ctx());
+    fixture.standIn.reply({ status: 200, body: { MessageId: 'id-2' } });
+    await fixture.provider.send(message(), ctx());
     const req = lastRequest();
     const sig = recomputeSigV4(req, logtoConfig.accessKeySecret);
     expect(sig.accessKeyId).toBe(logtoConfig.accessKeyId);
@@ -202,14 +168,14 @@ describe('aws-ses against a stand-in', () => {
 
   it('sends plain mail as a Text body only, and leaves absent optional fields out', async () => {
     const plain = create({
-      endpoint: standIn.url,
+      endpoint: fixture.standIn.url,
       emailAddressIdentityArn: undefined,
       feedbackForwardingEmailAddress: undefined,
       feedbackForwardingEmailAddressIdentityArn: undefined,
       configurationSetName: undefined,
     });
     try {
-      standIn.reply({ status: 200, body: { MessageId: 'id-3' } });
+      fixture.standIn.reply({ status: 200, body: { MessageId: 'id-3' } });
       await plain.send(message({ kind: 'email', subject: 'Code', text: 'Code: 123456' }), ctx());
       expect(JSON.parse(lastRequest().body)).toEqual({
         FromEmailAddress: 'Acme <no-reply@acme.test>',
@@ -222,10 +188,8 @@ describe('aws-ses against a stand-in', () => {
   });
 
   it('refuses vendor templates (SES content is rendered here)', async () => {
-    const before = standIn.requests.length;
-    const error = await failure(provider.send(message({ kind: 'remote', ref: { template: 'x' } }), ctx()));
+    const error = await fixture.failsBeforeAnyRequest(() => fixture.provider.send(message({ kind: 'remote', ref: { template: 'x' } }), ctx()));
     expect([error.kind, error.code]).toEqual(['permanent', 'template_not_supported']);
-    expect(standIn.requests.length).toBe(before);
   });
 
   const errorReply = (status: number, type: string, text: string, via: 'header' | 'body' = 'header'): StandInReply =>
@@ -259,28 +223,13 @@ describe('aws-ses against a stand-in', () => {
   ];
 
   it.each(cases)('classifies %s', async (_name, reply, kind, code, scope) => {
-    standIn.reply(reply);
-    const before = standIn.requests.length;
-    const error = await failure(provider.send(message(), ctx()));
+    fixture.standIn.reply(reply);
+    const before = fixture.standIn.requests.length;
+    const error = await failure(fixture.provider.send(message(), ctx()));
     expect({ kind: error.kind, code: error.code, scope: error.scope }).toEqual({ kind, code, scope });
-    expect(standIn.requests.length - before).toBe(1); // maxAttempts 1: the SDK never retries
-    expect(error.message).not.toContain('user@example.test');
-    expect(error.message).not.toContain('123456');
+    expect(fixture.standIn.requests.length - before).toBe(1); // maxAttempts 1: the SDK never retries
+    expectSafeError(error, { recipient: 'user@example.test', code: '123456' });
     expect(error.cause).toBeUndefined(); // SES's message text can name the recipient
-  });
-
-  it('reuses one keep-alive connection for sequential sends', async () => {
-    const counter = await startConnectionCounter(standIn.url);
-    const pooled = create({ endpoint: counter.url });
-    try {
-      standIn.reply({ status: 200, body: { MessageId: 'id' } });
-      await pooled.send(message(), ctx());
-      await pooled.send(message(), ctx());
-      expect(counter.connections).toBe(1);
-    } finally {
-      await pooled.close();
-      await counter.close();
-    }
   });
 });
 
@@ -297,45 +246,11 @@ describe('classifySesError', () => {
   });
 });
 
-describe('aws-ses transport failures', () => {
-  it('a reply slower than timeoutMs is retryable with code timeout', async () => {
-    const silent = await startStandIn(() => new Promise<never>(() => {}));
-    const provider = create({ endpoint: silent.url, timeoutMs: 200 });
-    try {
-      const error = await failure(provider.send(message(), ctx()));
-      expect([error.kind, error.code, error.scope]).toEqual(['retryable', 'timeout', 'connector']);
-    } finally {
-      await provider.close();
-      await silent.close();
-    }
-  });
-
-  it("the worker's abort signal stops the send (retryable, code aborted)", async () => {
-    const silent = await startStandIn(() => new Promise<never>(() => {}));
-    const provider = create({ endpoint: silent.url, timeoutMs: 60_000 });
-    const controller = new AbortController();
-    try {
-      const pending = failure(provider.send(message(), { signal: controller.signal, attempt: 1 }));
-      controller.abort();
-      const error = await pending;
-      expect([error.kind, error.code]).toEqual(['retryable', 'aborted']);
-    } finally {
-      await provider.close();
-      await silent.close();
-    }
-  });
-
-  it('a refused connection is retryable', async () => {
-    const closed = await startStandIn();
-    const url = closed.url;
-    await closed.close();
-    const provider = create({ endpoint: url });
-    try {
-      const error = await failure(provider.send(message(), ctx()));
-      expect(error.kind).toBe('retryable');
-      expect(error.code).toBe('ECONNREFUSED');
-    } finally {
-      await provider.close();
-    }
-  });
+describeTransportBehaviour('aws-ses', {
+  create: (url, extra) => create({ endpoint: url, ...extra }),
+  message: () => message(),
+  ok: { status: 200, body: { MessageId: 'id' } },
+  singleConnection: 'back-to-back',
+  abort: true,
+  refused: true,
 });

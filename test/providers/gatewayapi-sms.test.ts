@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { isDeliveryError, type DeliveryError } from '../../src/errors/delivery-error.js';
 import { gatewayapiSmsProvider } from '../../src/providers/gatewayapi-sms/index.js';
 import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
-import { startStandIn, type StandIn, type StandInReply } from '../helpers/http-stand-in.js';
-import { startConnectionCounter } from './connection-counter.js';
+import type { StandInReply } from '../helpers/http-stand-in.js';
+import { expectRejectedAt } from './support/config.js';
+import { ctx, deliveryFailure, expectSafeError } from './support/delivery.js';
+import { smsMessage } from './support/messages.js';
+import { withStandIn } from './support/stand-in.js';
+import { describeTransportBehaviour } from './support/transport.js';
 
 const deps = { name: 'main', channel: 'sms' as const, logger: pino({ level: 'silent' }) };
 const TOKEN = 'GoGenerateAnApiToken_abcdef0123456789';
@@ -22,16 +25,7 @@ const logtoConfig = {
   ],
 };
 
-const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
-  id: 'msg-1',
-  channel: 'sms',
-  to: '+4512345678',
-  type: 'SignIn',
-  locale: 'da',
-  payload: { code: '123456' },
-  content: { kind: 'sms', text: 'Your sign-in code is 123456' },
-  ...overrides,
-});
+const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => smsMessage({ to: '+4512345678', locale: 'da', content: { kind: 'sms', text: 'Your sign-in code is 123456' } }, overrides);
 
 /** GatewayAPI's documented 200 answer. */
 const sent: StandInReply = { status: 200, body: { ids: [421332671], usage: { countries: { DK: 1 }, currency: 'DKK', total_cost: 0.12 } } };
@@ -40,16 +34,7 @@ const failure = (status: number, code: string, text: string, variables: string[]
   body: { code, incident_uuid: 'd8127429-fa0c-4316-b1f2-e610c3958f43', message: text, variables },
 });
 
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
-
-const sendError = async (provider: Provider, msg = message()): Promise<DeliveryError> => {
-  const error: unknown = await provider.send(msg, ctx()).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isDeliveryError(error)) throw new Error(`expected a DeliveryError, got ${String(error)}`);
-  return error;
-};
+const sendError = (provider: Provider, msg = message()) => deliveryFailure(provider.send(msg, ctx()));
 
 describe('gatewayapi-sms config', () => {
   it('accepts a Logto config unchanged, plus timeoutMs', () => {
@@ -64,30 +49,16 @@ describe('gatewayapi-sms config', () => {
     [{ ...logtoConfig, endpoint: 'gatewayapi.com/rest/mtsms' }, ['endpoint']],
     [{ ...logtoConfig, templates: 'none' }, ['templates']],
     [{ ...logtoConfig, token: TOKEN }, []],
-  ])('rejects a bad config with the field path (%#)', (config, path) => {
-    const result = gatewayapiSmsProvider.configSchema.safeParse(config);
-    expect(result.success).toBe(false);
-    expect(result.error?.issues.map((i) => i.path)).toContainEqual(path);
-  });
+  ])('rejects a bad config with the field path (%#)', (config, path) => expectRejectedAt(gatewayapiSmsProvider.configSchema, config, path));
 });
 
 describe('gatewayapi-sms against a stand-in', () => {
-  let standIn: StandIn;
-  let provider: Provider;
-
-  beforeAll(async () => {
-    standIn = await startStandIn(sent);
-    provider = gatewayapiSmsProvider.create(gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${standIn.url}/rest/mtsms` }), deps);
-  });
-  afterAll(async () => {
-    await provider.close();
-    await standIn.close();
-  });
+  const fixture = withStandIn(sent, (url) => gatewayapiSmsProvider.create(gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${url}/rest/mtsms` }), deps));
 
   it('posts Logto’s body to the endpoint URL with Basic token auth', async () => {
-    standIn.reply(sent);
-    await expect(provider.send(message(), ctx())).resolves.toEqual({ providerMessageId: '421332671' });
-    const req = standIn.requests.at(-1);
+    fixture.standIn.reply(sent);
+    await expect(fixture.provider.send(message(), ctx())).resolves.toEqual({ providerMessageId: '421332671' });
+    const req = fixture.standIn.requests.at(-1);
     expect(req?.method).toBe('POST');
     expect(req?.path).toBe('/rest/mtsms');
     expect([...(req?.query.keys() ?? [])]).toEqual([]);
@@ -98,13 +69,13 @@ describe('gatewayapi-sms against a stand-in', () => {
 
   it('keeps a query in the endpoint URL and asks for UCS2 when the text is not GSM-7', async () => {
     const other = gatewayapiSmsProvider.create(
-      gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${standIn.url}/eu/rest/mtsms?label=otp` }),
+      gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${fixture.standIn.url}/eu/rest/mtsms?label=otp` }),
       deps,
     );
-    standIn.reply(sent);
+    fixture.standIn.reply(sent);
     await other.send(message({ to: '4512345678', content: { kind: 'sms', text: 'Din kode: 123456 🔐' } }), ctx());
     await other.close();
-    const req = standIn.requests.at(-1);
+    const req = fixture.standIn.requests.at(-1);
     expect(req?.url).toBe('/eu/rest/mtsms?label=otp');
     expect(JSON.parse(req?.body ?? '')).toEqual({
       sender: 'ExampleSMS',
@@ -130,44 +101,21 @@ describe('gatewayapi-sms against a stand-in', () => {
     [{ status: 502, body: '' }, 'retryable', 'connector', 'http_502'],
     [{ status: 200, body: { unexpected: true } }, 'retryable', 'connector', 'invalid_response'],
   ] as const)('classifies %j', async (reply, kind, scope, code) => {
-    standIn.reply(reply);
-    const error = await sendError(provider);
+    fixture.standIn.reply(reply);
+    const error = await sendError(fixture.provider);
     expect({ kind: error.kind, scope: error.scope, code: error.code }).toEqual({ kind, scope, code });
-    expect(error.message).not.toMatch(/4512345678|123456/);
+    expectSafeError(error, { recipient: '4512345678', code: '123456' });
   });
 
   it('is rate-limited on 429, honouring Retry-After', async () => {
-    standIn.reply({ status: 429, headers: { 'retry-after': '7' }, body: { message: 'Too many requests' } });
-    const error = await sendError(provider);
+    fixture.standIn.reply({ status: 429, headers: { 'retry-after': '7' }, body: { message: 'Too many requests' } });
+    const error = await sendError(fixture.provider);
     expect({ kind: error.kind, retryAfterMs: error.retryAfterMs }).toEqual({ kind: 'rate_limited', retryAfterMs: 7000 });
   });
 });
 
-describe('gatewayapi-sms transport', () => {
-  it('times out as retryable "timeout" when the vendor never answers', async () => {
-    const standIn = await startStandIn(() => new Promise(() => undefined));
-    const provider = gatewayapiSmsProvider.create(
-      gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${standIn.url}/rest/mtsms`, timeoutMs: 150 }),
-      deps,
-    );
-    const error = await sendError(provider);
-    expect({ kind: error.kind, code: error.code }).toEqual({ kind: 'retryable', code: 'timeout' });
-    await provider.close();
-    await standIn.close();
-  });
-
-  it('reuses keep-alive connections across sends', async () => {
-    const standIn = await startStandIn(sent);
-    const counter = await startConnectionCounter(standIn.url);
-    const provider = gatewayapiSmsProvider.create(
-      gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${counter.url}/rest/mtsms` }),
-      deps,
-    );
-    for (let i = 0; i < 6; i += 1) await provider.send(message({ id: `msg-${i}` }), ctx());
-    expect(standIn.requests).toHaveLength(6);
-    expect(counter.connections).toBeLessThanOrEqual(2);
-    await provider.close();
-    await counter.close();
-    await standIn.close();
-  });
+describeTransportBehaviour('gatewayapi-sms', {
+  create: (url, extra) => gatewayapiSmsProvider.create(gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${url}/rest/mtsms`, ...extra }), deps),
+  message: (i) => message({ id: `msg-${i}` }),
+  ok: sent,
 });

@@ -1,26 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { Webhook } from 'standardwebhooks';
-import { isDeliveryError, type DeliveryError } from '../../src/errors/delivery-error.js';
 import type { httpWebhookConfigSchema } from '../../src/providers/http-webhook/config.js';
 import type { OutgoingMessage, Provider, ProviderDefinition } from '../../src/providers/types.js';
 import type { Channel } from '../../src/messages/types.js';
 import { startStandIn, type RecordedRequest, type StandIn } from '../helpers/http-stand-in.js';
-import { startConnectionCounter } from './connection-counter.js';
+import { expectRejectedAt } from './support/config.js';
+import { ctx, deliveryFailure } from './support/delivery.js';
+import { describeTransportBehaviour } from './support/transport.js';
 
 /** A 32-byte key in Standard Webhooks' `whsec_` format. */
 const SECRET = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
 
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
-
-const sendError = async (provider: Provider, message: OutgoingMessage): Promise<DeliveryError> => {
-  const error: unknown = await provider.send(message, ctx()).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isDeliveryError(error)) throw new Error(`expected a DeliveryError, got ${String(error)}`);
-  return error;
-};
+const sendError = (provider: Provider, message: OutgoingMessage) => deliveryFailure(provider.send(message, ctx()));
 
 const headerRecord = (req: RecordedRequest | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(req?.headers ?? {}).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
@@ -55,11 +47,7 @@ export const describeHttpWebhookProvider = (
       [{ endpoint: 'https://hooks.example.com', signingSecret: 'secret-without-prefix' }, ['signingSecret']],
       [{ endpoint: 'https://hooks.example.com', signingSecret: 'whsec_not base64!' }, ['signingSecret']],
       [{ endpoint: 'https://hooks.example.com', headers: {} }, []],
-    ])('rejects a bad config with the field path (%#)', (config, path) => {
-      const result = definition.configSchema.safeParse(config);
-      expect(result.success).toBe(false);
-      expect(result.error?.issues.map((i) => i.path)).toContainEqual(path);
-    });
+    ])('rejects a bad config with the field path (%#)', (config, path) => expectRejectedAt(definition.configSchema, config, path));
   });
 
   describe(`${id} against a stand-in`, () => {
@@ -158,26 +146,9 @@ export const describeHttpWebhookProvider = (
     });
   });
 
-  describe(`${id} transport`, () => {
-    it('times out as retryable "timeout" when the endpoint never answers', async () => {
-      const standIn = await startStandIn(() => new Promise(() => undefined));
-      const provider = create({ endpoint: `${standIn.url}/otp`, timeoutMs: 150 });
-      const error = await sendError(provider, message);
-      expect({ kind: error.kind, code: error.code }).toEqual({ kind: 'retryable', code: 'timeout' });
-      await provider.close();
-      await standIn.close();
-    });
-
-    it('reuses keep-alive connections across sends', async () => {
-      const standIn = await startStandIn({ status: 204 });
-      const counter = await startConnectionCounter(standIn.url);
-      const provider = create({ endpoint: `${counter.url}/otp` });
-      for (let i = 0; i < 6; i += 1) await provider.send({ ...message, id: `msg-${i}` }, ctx());
-      expect(standIn.requests).toHaveLength(6);
-      expect(counter.connections).toBeLessThanOrEqual(2);
-      await provider.close();
-      await counter.close();
-      await standIn.close();
-    });
+  describeTransportBehaviour(id, {
+    create: (url, extra) => create({ endpoint: `${url}/otp`, ...extra }),
+    message: (i) => ({ ...message, id: `msg-${i}` }),
+    ok: { status: 204 },
   });
 };

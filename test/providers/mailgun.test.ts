@@ -1,10 +1,14 @@
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDeliveryError, type DeliveryError } from '../../src/errors/delivery-error.js';
+import { describe, expect, it } from 'vitest';
+import type { DeliveryError } from '../../src/errors/delivery-error.js';
 import { mailgunProvider } from '../../src/providers/mailgun/index.js';
-import type { OutgoingMessage, Provider, RenderedEmail } from '../../src/providers/types.js';
-import { startStandIn, type RecordedRequest, type StandIn, type StandInReply } from '../helpers/http-stand-in.js';
-import { startConnectionCounter } from './connection-counter.js';
+import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
+import type { RecordedRequest, StandInReply } from '../helpers/http-stand-in.js';
+import { expectAccepted, issuePaths } from './support/config.js';
+import { ctx, deliveryFailure as failure, expectSafeError } from './support/delivery.js';
+import { emailMessage } from './support/messages.js';
+import { withStandIn } from './support/stand-in.js';
+import { describeTransportBehaviour } from './support/transport.js';
 
 /** A connector config as Logto's console stores it for connector-mailgun (EU region). */
 const logtoConfig = {
@@ -20,45 +24,23 @@ const logtoConfig = {
 };
 
 const logger = pino({ level: 'silent' });
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
-const rendered: RenderedEmail = { kind: 'email', subject: 'Sign in to Acme', text: 'Your code is 123456', html: '<p>Your code is <b>123456</b></p>', replyTo: 'help@acme.test' };
 const payload = { code: '123456', locale: 'en' };
-const message = (content: OutgoingMessage['content'] = rendered): OutgoingMessage => ({
-  id: 'msg-1',
-  channel: 'email',
-  to: 'user@example.test',
-  type: 'SignIn',
-  locale: 'en',
-  payload,
-  content,
-});
+const message = (content?: OutgoingMessage['content']): OutgoingMessage => emailMessage({ payload, ...(content && { content }) });
 const queued: StandInReply = { status: 200, body: { id: '<20260101120000.1.ABCDEF@mg.acme.test>', message: 'Queued. Thank you.' } };
 
 const create = (overrides: Record<string, unknown>): Provider =>
   mailgunProvider.create(mailgunProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
 
-const failure = async (p: Promise<unknown>): Promise<DeliveryError> => {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isDeliveryError(error)) throw new Error(`expected a DeliveryError, got ${String(error)}`);
-  return error;
-};
-
 describe('mailgun config', () => {
   it("accepts Logto's connector config unchanged (endpoint optional)", () => {
-    expect(mailgunProvider.configSchema.safeParse(logtoConfig).success).toBe(true);
+    expectAccepted(mailgunProvider.configSchema, logtoConfig);
     const { endpoint: _e, ...us } = logtoConfig;
-    expect(mailgunProvider.configSchema.safeParse(us).success).toBe(true);
-    expect(mailgunProvider.configSchema.safeParse({ ...logtoConfig, endpoint: 'http://127.0.0.1:8080', timeoutMs: 3000 }).success).toBe(true);
+    expectAccepted(mailgunProvider.configSchema, us);
+    expectAccepted(mailgunProvider.configSchema, { ...logtoConfig, endpoint: 'http://127.0.0.1:8080', timeoutMs: 3000 });
   });
 
   it('rejects bad configs with the field path', () => {
-    const paths = (input: unknown) => {
-      const r = mailgunProvider.configSchema.safeParse(input);
-      return r.success ? [] : r.error.issues.map((i) => i.path.join('.'));
-    };
+    const paths = issuePaths(mailgunProvider.configSchema);
     const { domain: _d, ...noDomain } = logtoConfig;
     expect(paths(noDomain)).toEqual(['domain']);
     expect(paths({ ...logtoConfig, endpoint: 'api.mailgun.net' })).toEqual(['endpoint']);
@@ -79,22 +61,8 @@ describe('mailgun config', () => {
 });
 
 describe('mailgun against a stand-in', () => {
-  let standIn: StandIn;
-  let provider: Provider;
-  beforeAll(async () => {
-    standIn = await startStandIn(queued);
-    provider = create({ endpoint: standIn.url });
-  });
-  afterAll(async () => {
-    await provider.close();
-    await standIn.close();
-  });
-
-  const lastRequest = (): RecordedRequest => {
-    const req = standIn.requests.at(-1);
-    if (!req) throw new Error('no request recorded');
-    return req;
-  };
+  const fixture = withStandIn(queued, (url) => create({ endpoint: url }));
+  const { lastRequest } = fixture;
 
   const expectMailgunRequest = (req: RecordedRequest) => {
     expect(req.method).toBe('POST');
@@ -105,8 +73,8 @@ describe('mailgun against a stand-in', () => {
   };
 
   it('sends rendered mail as form fields from, to, subject, h:Reply-To, html, text', async () => {
-    standIn.reply(queued);
-    expect(await provider.send(message(), ctx())).toEqual({ providerMessageId: '<20260101120000.1.ABCDEF@mg.acme.test>' });
+    fixture.standIn.reply(queued);
+    expect(await fixture.provider.send(message(), ctx())).toEqual({ providerMessageId: '<20260101120000.1.ABCDEF@mg.acme.test>' });
     const req = lastRequest();
     expectMailgunRequest(req);
     expect([...new URLSearchParams(req.body)]).toEqual([
@@ -120,8 +88,8 @@ describe('mailgun against a stand-in', () => {
   });
 
   it('sends a Mailgun template with its variables merged with the payload', async () => {
-    standIn.reply(queued);
-    await provider.send(message({ kind: 'remote', ref: logtoConfig.deliveries.Generic }), ctx());
+    fixture.standIn.reply(queued);
+    await fixture.provider.send(message({ kind: 'remote', ref: logtoConfig.deliveries.Generic }), ctx());
     const req = lastRequest();
     expectMailgunRequest(req);
     const form = new URLSearchParams(req.body);
@@ -135,10 +103,10 @@ describe('mailgun against a stand-in', () => {
   });
 
   it('leaves absent optional fields out (template without subject, plain mail without html)', async () => {
-    standIn.reply(queued);
-    await provider.send(message({ kind: 'remote', ref: { template: 'otp' } }), ctx());
+    fixture.standIn.reply(queued);
+    await fixture.provider.send(message({ kind: 'remote', ref: { template: 'otp' } }), ctx());
     expect([...new URLSearchParams(lastRequest().body).keys()]).toEqual(['from', 'to', 'template', 'h:X-Mailgun-Variables']);
-    await provider.send(message({ kind: 'email', subject: 'Code', text: 'Code: 123456' }), ctx());
+    await fixture.provider.send(message({ kind: 'email', subject: 'Code', text: 'Code: 123456' }), ctx());
     expect([...new URLSearchParams(lastRequest().body)]).toEqual([
       ['from', 'Acme <no-reply@mg.acme.test>'],
       ['to', 'user@example.test'],
@@ -148,10 +116,8 @@ describe('mailgun against a stand-in', () => {
   });
 
   it('refuses a remote ref without a template name before any request', async () => {
-    const before = standIn.requests.length;
-    const error = await failure(provider.send(message({ kind: 'remote', ref: { templateAlias: 'x' } }), ctx()));
+    const error = await fixture.failsBeforeAnyRequest(() => fixture.provider.send(message({ kind: 'remote', ref: { templateAlias: 'x' } }), ctx()));
     expect([error.kind, error.code, error.scope]).toEqual(['permanent', 'template_invalid', 'connector']);
-    expect(standIn.requests.length).toBe(before);
   });
 
   const cases: Array<[string, StandInReply, DeliveryError['kind'], string, DeliveryError['scope'], number?]> = [
@@ -173,55 +139,17 @@ describe('mailgun against a stand-in', () => {
   ];
 
   it.each(cases)('classifies %s', async (_name, reply, kind, code, scope, retryAfterMs) => {
-    standIn.reply(reply);
-    const error = await failure(provider.send(message(), ctx()));
+    fixture.standIn.reply(reply);
+    const error = await failure(fixture.provider.send(message(), ctx()));
     expect({ kind: error.kind, code: error.code, scope: error.scope }).toEqual({ kind, code, scope });
     if (retryAfterMs !== undefined) expect(error.retryAfterMs).toBe(retryAfterMs);
-    expect(error.message).not.toContain('user@example.test');
-    expect(error.message).not.toContain('mg.acme.test');
-  });
-
-  it('reuses keep-alive connections across sends (one client per connector)', async () => {
-    const counter = await startConnectionCounter(standIn.url);
-    const pooled = create({ endpoint: counter.url });
-    try {
-      standIn.reply(queued);
-      const before = standIn.requests.length;
-      for (let i = 0; i < 6; i += 1) await pooled.send(message(), ctx());
-      expect(standIn.requests.slice(before).map((r) => r.headers.connection)).toEqual(Array(6).fill('keep-alive'));
-      // Back to back, undici may hand a request to a second pooled connection before the first
-      // is marked idle; never one connection per message.
-      expect(counter.connections).toBeLessThanOrEqual(2);
-    } finally {
-      await pooled.close();
-      await counter.close();
-    }
+    expectSafeError(error, { recipient: 'user@example.test', code: '123456', others: ['mg.acme.test'] });
   });
 });
 
-describe('mailgun transport failures', () => {
-  it('a reply slower than timeoutMs is retryable with code timeout', async () => {
-    const silent = await startStandIn(() => new Promise<never>(() => {}));
-    const provider = create({ endpoint: silent.url, timeoutMs: 200 });
-    try {
-      const error = await failure(provider.send(message(), ctx()));
-      expect([error.kind, error.code, error.scope]).toEqual(['retryable', 'timeout', 'connector']);
-    } finally {
-      await provider.close();
-      await silent.close();
-    }
-  });
-
-  it('a refused connection is retryable', async () => {
-    const closed = await startStandIn();
-    const url = closed.url;
-    await closed.close();
-    const provider = create({ endpoint: url });
-    try {
-      const error = await failure(provider.send(message(), ctx()));
-      expect([error.kind, error.code]).toEqual(['retryable', 'ECONNREFUSED']);
-    } finally {
-      await provider.close();
-    }
-  });
+describeTransportBehaviour('mailgun', {
+  create: (url, extra) => create({ endpoint: url, ...extra }),
+  message: () => message(),
+  ok: queued,
+  refused: true,
 });

@@ -1,10 +1,14 @@
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDeliveryError, type DeliveryError } from '../../src/errors/delivery-error.js';
+import { describe, expect, it } from 'vitest';
+import type { DeliveryError } from '../../src/errors/delivery-error.js';
 import { postmarkProvider } from '../../src/providers/postmark/index.js';
-import type { OutgoingMessage, Provider, RenderedEmail } from '../../src/providers/types.js';
-import { startStandIn, type RecordedRequest, type StandIn, type StandInReply } from '../helpers/http-stand-in.js';
-import { startConnectionCounter } from './connection-counter.js';
+import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
+import type { RecordedRequest, StandInReply } from '../helpers/http-stand-in.js';
+import { expectAccepted, issuePaths } from './support/config.js';
+import { ctx, deliveryFailure as failure, expectSafeError } from './support/delivery.js';
+import { emailMessage, renderedEmail as rendered } from './support/messages.js';
+import { withStandIn } from './support/stand-in.js';
+import { describeTransportBehaviour } from './support/transport.js';
 
 /** A connector config as Logto's console stores it for connector-postmark. */
 const logtoConfig = {
@@ -19,43 +23,21 @@ const logtoConfig = {
 };
 
 const logger = pino({ level: 'silent' });
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
-const rendered: RenderedEmail = { kind: 'email', subject: 'Sign in to Acme', text: 'Your code is 123456', html: '<p>Your code is <b>123456</b></p>', replyTo: 'help@acme.test' };
 const payload = { code: '123456', locale: 'en', user: { id: 'u1', name: 'Ada' } };
-const message = (content: OutgoingMessage['content']): OutgoingMessage => ({
-  id: 'msg-1',
-  channel: 'email',
-  to: 'user@example.test',
-  type: 'SignIn',
-  locale: 'en',
-  payload,
-  content,
-});
+const message = (content: OutgoingMessage['content']): OutgoingMessage => emailMessage({ payload, content });
 const okBody = { To: 'user@example.test', SubmittedAt: '2026-01-01T00:00:00Z', MessageID: 'b7bc2f4a-e38e-4336-af7d-e6c392c2f817', ErrorCode: 0, Message: 'OK' };
 
 const create = (overrides: Record<string, unknown>): Provider =>
   postmarkProvider.create(postmarkProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
 
-const failure = async (p: Promise<unknown>): Promise<DeliveryError> => {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isDeliveryError(error)) throw new Error(`expected a DeliveryError, got ${String(error)}`);
-  return error;
-};
-
 describe('postmark config', () => {
   it("accepts Logto's connector config unchanged, and our optional fields", () => {
-    expect(postmarkProvider.configSchema.safeParse(logtoConfig).success).toBe(true);
-    expect(postmarkProvider.configSchema.safeParse({ ...logtoConfig, messageStream: 'otp', endpoint: 'http://127.0.0.1:1', timeoutMs: 2000 }).success).toBe(true);
+    expectAccepted(postmarkProvider.configSchema, logtoConfig);
+    expectAccepted(postmarkProvider.configSchema, { ...logtoConfig, messageStream: 'otp', endpoint: 'http://127.0.0.1:1', timeoutMs: 2000 });
   });
 
   it('rejects bad configs with the field path', () => {
-    const paths = (input: unknown) => {
-      const r = postmarkProvider.configSchema.safeParse(input);
-      return r.success ? [] : r.error.issues.map((i) => i.path.join('.'));
-    };
+    const paths = issuePaths(postmarkProvider.configSchema);
     const { serverToken: _t, ...noToken } = logtoConfig;
     expect(paths(noToken)).toEqual(['serverToken']);
     expect(paths({ ...logtoConfig, templates: [{ usageType: 'SignIn' }] })).toEqual(['templates.0.templateAlias']);
@@ -72,22 +54,8 @@ describe('postmark config', () => {
 });
 
 describe('postmark against a stand-in', () => {
-  let standIn: StandIn;
-  let provider: Provider;
-  beforeAll(async () => {
-    standIn = await startStandIn({ status: 200, body: okBody });
-    provider = create({ endpoint: standIn.url });
-  });
-  afterAll(async () => {
-    await provider.close();
-    await standIn.close();
-  });
-
-  const lastRequest = (): RecordedRequest => {
-    const req = standIn.requests.at(-1);
-    if (!req) throw new Error('no request recorded');
-    return req;
-  };
+  const fixture = withStandIn({ status: 200, body: okBody }, (url) => create({ endpoint: url }));
+  const { lastRequest } = fixture;
 
   const expectPostmarkHeaders = (req: RecordedRequest) => {
     expect(req.method).toBe('POST');
@@ -97,8 +65,8 @@ describe('postmark against a stand-in', () => {
   };
 
   it('sends a template alias to POST /email/withTemplate with the payload as TemplateModel', async () => {
-    standIn.reply({ status: 200, body: okBody });
-    const result = await provider.send(message({ kind: 'remote', ref: { templateAlias: 'otp-sign-in' } }), ctx());
+    fixture.standIn.reply({ status: 200, body: okBody });
+    const result = await fixture.provider.send(message({ kind: 'remote', ref: { templateAlias: 'otp-sign-in' } }), ctx());
     expect(result).toEqual({ providerMessageId: okBody.MessageID });
     const req = lastRequest();
     expectPostmarkHeaders(req);
@@ -113,8 +81,8 @@ describe('postmark against a stand-in', () => {
   });
 
   it('sends rendered mail to POST /email with every field', async () => {
-    standIn.reply({ status: 200, body: okBody });
-    await provider.send(message(rendered), ctx());
+    fixture.standIn.reply({ status: 200, body: okBody });
+    await fixture.provider.send(message(rendered), ctx());
     const req = lastRequest();
     expectPostmarkHeaders(req);
     expect(req.path).toBe('/email');
@@ -130,9 +98,9 @@ describe('postmark against a stand-in', () => {
   });
 
   it('sends plain mail without HtmlBody, on the configured message stream', async () => {
-    const streamed = create({ endpoint: standIn.url, messageStream: 'otp-transactional' });
+    const streamed = create({ endpoint: fixture.standIn.url, messageStream: 'otp-transactional' });
     try {
-      standIn.reply({ status: 200, body: okBody });
+      fixture.standIn.reply({ status: 200, body: okBody });
       await streamed.send(message({ kind: 'email', subject: 'Code', text: 'Code: 123456' }), ctx());
       expect(JSON.parse(lastRequest().body)).toEqual({
         From: 'Acme <no-reply@acme.test>',
@@ -147,9 +115,9 @@ describe('postmark against a stand-in', () => {
   });
 
   it('keeps a path prefix of the endpoint (proxies)', async () => {
-    const prefixed = create({ endpoint: `${standIn.url}/postmark/` });
+    const prefixed = create({ endpoint: `${fixture.standIn.url}/postmark/` });
     try {
-      standIn.reply({ status: 200, body: okBody });
+      fixture.standIn.reply({ status: 200, body: okBody });
       await prefixed.send(message(rendered), ctx());
       expect(lastRequest().path).toBe('/postmark/email');
     } finally {
@@ -158,10 +126,8 @@ describe('postmark against a stand-in', () => {
   });
 
   it('refuses a remote ref without templateAlias before any request', async () => {
-    const before = standIn.requests.length;
-    const error = await failure(provider.send(message({ kind: 'remote', ref: { template: 'x' } }), ctx()));
+    const error = await fixture.failsBeforeAnyRequest(() => fixture.provider.send(message({ kind: 'remote', ref: { template: 'x' } }), ctx()));
     expect([error.kind, error.code, error.scope]).toEqual(['permanent', 'template_invalid', 'connector']);
-    expect(standIn.requests.length).toBe(before);
   });
 
   const pm = (status: number, ErrorCode: number, text: string, headers?: Record<string, string>): StandInReply => ({ status, headers, body: { ErrorCode, Message: text } });
@@ -186,73 +152,19 @@ describe('postmark against a stand-in', () => {
   ];
 
   it.each(cases)('classifies %s', async (_name, reply, kind, code, scope, retryAfterMs) => {
-    standIn.reply(reply);
-    const error = await failure(provider.send(message(rendered), ctx()));
+    fixture.standIn.reply(reply);
+    const error = await failure(fixture.provider.send(message(rendered), ctx()));
     expect({ kind: error.kind, code: error.code, scope: error.scope }).toEqual({ kind, code, scope });
     if (retryAfterMs !== undefined) expect(error.retryAfterMs).toBe(retryAfterMs);
-    expect(error.message).not.toContain('user@example.test');
-    expect(error.message).not.toContain('123456');
-  });
-
-  it('reuses keep-alive connections across sends (one client per connector)', async () => {
-    const counter = await startConnectionCounter(standIn.url);
-    const pooled = create({ endpoint: counter.url });
-    try {
-      standIn.reply({ status: 200, body: okBody });
-      const before = standIn.requests.length;
-      for (let i = 0; i < 3; i += 1) {
-        await pooled.send(message(rendered), ctx());
-        await pooled.send(message({ kind: 'remote', ref: { templateAlias: 'otp-generic' } }), ctx());
-      }
-      expect(standIn.requests.slice(before).map((r) => r.headers.connection)).toEqual(Array(6).fill('keep-alive'));
-      // Back to back, undici may hand a request to a second pooled connection before the first
-      // is marked idle; never one connection per message.
-      expect(counter.connections).toBeLessThanOrEqual(2);
-    } finally {
-      await pooled.close();
-      await counter.close();
-    }
+    expectSafeError(error, { recipient: 'user@example.test', code: '123456' });
   });
 });
 
-describe('postmark transport failures', () => {
-  it('a reply slower than timeoutMs is retryable with code timeout', async () => {
-    const silent = await startStandIn(() => new Promise<never>(() => {}));
-    const provider = create({ endpoint: silent.url, timeoutMs: 200 });
-    try {
-      const error = await failure(provider.send(message(rendered), ctx()));
-      expect([error.kind, error.code, error.scope]).toEqual(['retryable', 'timeout', 'connector']);
-    } finally {
-      await provider.close();
-      await silent.close();
-    }
-  });
-
-  it("the worker's abort signal reaches the request", async () => {
-    const silent = await startStandIn(() => new Promise<never>(() => {}));
-    const provider = create({ endpoint: silent.url, timeoutMs: 60_000 });
-    const controller = new AbortController();
-    try {
-      const pending = failure(provider.send(message(rendered), { signal: controller.signal, attempt: 1 }));
-      controller.abort();
-      const error = await pending;
-      expect([error.kind, error.code]).toEqual(['retryable', 'aborted']);
-    } finally {
-      await provider.close();
-      await silent.close();
-    }
-  });
-
-  it('a refused connection is retryable', async () => {
-    const closed = await startStandIn();
-    const url = closed.url;
-    await closed.close();
-    const provider = create({ endpoint: url });
-    try {
-      const error = await failure(provider.send(message(rendered), ctx()));
-      expect([error.kind, error.code]).toEqual(['retryable', 'ECONNREFUSED']);
-    } finally {
-      await provider.close();
-    }
-  });
+describeTransportBehaviour('postmark', {
+  create: (url, extra) => create({ endpoint: url, ...extra }),
+  // Alternates rendered mail (POST /email) and templates (POST /email/withTemplate) on one pool.
+  message: (i) => (i % 2 === 0 ? message(rendered) : message({ kind: 'remote', ref: { templateAlias: 'otp-generic' } })),
+  ok: { status: 200, body: okBody },
+  abort: true,
+  refused: true,
 });

@@ -1,11 +1,15 @@
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDeliveryError, type DeliveryError } from '../../src/errors/delivery-error.js';
+import { describe, expect, it } from 'vitest';
+import type { DeliveryError } from '../../src/errors/delivery-error.js';
 import { classifySendgridError, sendgridRetryAfterMs } from '../../src/providers/sendgrid-email/errors.js';
 import { sendgridEmailProvider } from '../../src/providers/sendgrid-email/index.js';
-import type { OutgoingMessage, Provider, RenderedEmail } from '../../src/providers/types.js';
-import { startStandIn, type RecordedRequest, type StandIn, type StandInReply } from '../helpers/http-stand-in.js';
-import { startConnectionCounter } from './connection-counter.js';
+import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
+import type { StandInReply } from '../helpers/http-stand-in.js';
+import { expectAccepted, issuePaths } from './support/config.js';
+import { ctx, deliveryFailure as failure, expectSafeError } from './support/delivery.js';
+import { emailMessage } from './support/messages.js';
+import { withStandIn } from './support/stand-in.js';
+import { describeTransportBehaviour } from './support/transport.js';
 
 /** A connector config as Logto's console stores it for connector-sendgrid-email. */
 const logtoConfig = {
@@ -21,43 +25,21 @@ const logtoConfig = {
 };
 
 const logger = pino({ level: 'silent' });
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
-const rendered: RenderedEmail = { kind: 'email', subject: 'Sign in to Acme', text: 'Your code is 123456', html: '<p>Your code is <b>123456</b></p>', replyTo: 'help@acme.test' };
-const message = (content: OutgoingMessage['content'] = rendered): OutgoingMessage => ({
-  id: 'msg-1',
-  channel: 'email',
-  to: 'user@example.test',
-  type: 'SignIn',
-  locale: 'en',
-  payload: { code: '123456' },
-  content,
-});
+const message = (content?: OutgoingMessage['content']): OutgoingMessage => emailMessage(content && { content });
 const accepted: StandInReply = { status: 202, headers: { 'x-message-id': 'sg-msg-id-1' } };
 
 const create = (overrides: Record<string, unknown>): Provider =>
   sendgridEmailProvider.create(sendgridEmailProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
 
-const failure = async (p: Promise<unknown>): Promise<DeliveryError> => {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isDeliveryError(error)) throw new Error(`expected a DeliveryError, got ${String(error)}`);
-  return error;
-};
-
 describe('sendgrid-email config', () => {
   it("accepts Logto's connector config unchanged", () => {
-    expect(sendgridEmailProvider.configSchema.safeParse(logtoConfig).success).toBe(true);
+    expectAccepted(sendgridEmailProvider.configSchema, logtoConfig);
     const { fromName: _n, ...noName } = logtoConfig;
-    expect(sendgridEmailProvider.configSchema.safeParse(noName).success).toBe(true);
+    expectAccepted(sendgridEmailProvider.configSchema, noName);
   });
 
   it('rejects bad configs with the field path', () => {
-    const paths = (input: unknown) => {
-      const r = sendgridEmailProvider.configSchema.safeParse(input);
-      return r.success ? [] : r.error.issues.map((i) => i.path.join('.'));
-    };
+    const paths = issuePaths(sendgridEmailProvider.configSchema);
     const { apiKey: _k, ...noKey } = logtoConfig;
     expect(paths(noKey)).toEqual(['apiKey']);
     expect(paths({ ...logtoConfig, templates: [{ usageType: 'SignIn', type: 'text/markdown', subject: 's', content: 'c' }] })).toEqual(['templates.0.type']);
@@ -73,26 +55,12 @@ describe('sendgrid-email config', () => {
 });
 
 describe('sendgrid-email against a stand-in', () => {
-  let standIn: StandIn;
-  let provider: Provider;
-  beforeAll(async () => {
-    standIn = await startStandIn(accepted);
-    provider = create({ endpoint: standIn.url });
-  });
-  afterAll(async () => {
-    await provider.close();
-    await standIn.close();
-  });
-
-  const lastRequest = (): RecordedRequest => {
-    const req = standIn.requests.at(-1);
-    if (!req) throw new Error('no request recorded');
-    return req;
-  };
+  const fixture = withStandIn(accepted, (url) => create({ endpoint: url }));
+  const { lastRequest } = fixture;
 
   it('sends POST /v3/mail/send with Bearer auth and every body field, text/plain first', async () => {
-    standIn.reply(accepted);
-    expect(await provider.send(message(), ctx())).toEqual({ providerMessageId: 'sg-msg-id-1' });
+    fixture.standIn.reply(accepted);
+    expect(await fixture.provider.send(message(), ctx())).toEqual({ providerMessageId: 'sg-msg-id-1' });
     const req = lastRequest();
     expect(req.method).toBe('POST');
     expect(req.path).toBe('/v3/mail/send');
@@ -114,9 +82,9 @@ describe('sendgrid-email against a stand-in', () => {
 
   it('sends plain mail as text/plain only, without from.name or reply_to when absent', async () => {
     const { fromName: _n, ...noName } = logtoConfig;
-    const plain = sendgridEmailProvider.create(sendgridEmailProvider.configSchema.parse({ ...noName, endpoint: standIn.url }), { name: 'p', channel: 'email', logger });
+    const plain = sendgridEmailProvider.create(sendgridEmailProvider.configSchema.parse({ ...noName, endpoint: fixture.standIn.url }), { name: 'p', channel: 'email', logger });
     try {
-      standIn.reply(accepted);
+      fixture.standIn.reply(accepted);
       await plain.send(message({ kind: 'email', subject: 'Code', text: 'Code: 123456' }), ctx());
       expect(JSON.parse(lastRequest().body)).toEqual({
         personalizations: [{ to: [{ email: 'user@example.test' }] }],
@@ -130,10 +98,8 @@ describe('sendgrid-email against a stand-in', () => {
   });
 
   it('refuses vendor templates before any request', async () => {
-    const before = standIn.requests.length;
-    const error = await failure(provider.send(message({ kind: 'remote', ref: { template_id: 'd-1' } }), ctx()));
+    const error = await fixture.failsBeforeAnyRequest(() => fixture.provider.send(message({ kind: 'remote', ref: { template_id: 'd-1' } }), ctx()));
     expect([error.kind, error.code]).toEqual(['permanent', 'template_not_supported']);
-    expect(standIn.requests.length).toBe(before);
   });
 
   const errors = (...items: Array<{ message: string; field: string | null; help?: string | null }>) => ({ errors: items });
@@ -164,29 +130,11 @@ describe('sendgrid-email against a stand-in', () => {
   ];
 
   it.each(cases)('classifies %s', async (_name, reply, kind, code, scope, retryAfterMs) => {
-    standIn.reply(reply);
-    const error = await failure(provider.send(message(), ctx()));
+    fixture.standIn.reply(reply);
+    const error = await failure(fixture.provider.send(message(), ctx()));
     expect({ kind: error.kind, code: error.code, scope: error.scope }).toEqual({ kind, code, scope });
     if (retryAfterMs !== undefined) expect(error.retryAfterMs).toBe(retryAfterMs);
-    expect(error.message).not.toContain('user@example.test');
-    expect(error.message).not.toContain('123456');
-  });
-
-  it('reuses keep-alive connections across sends (one client per connector)', async () => {
-    const counter = await startConnectionCounter(standIn.url);
-    const pooled = create({ endpoint: counter.url });
-    try {
-      standIn.reply(accepted);
-      const before = standIn.requests.length;
-      for (let i = 0; i < 6; i += 1) await pooled.send(message(), ctx());
-      expect(standIn.requests.slice(before).map((r) => r.headers.connection)).toEqual(Array(6).fill('keep-alive'));
-      // Back to back, undici may hand a request to a second pooled connection before the first
-      // is marked idle; never one connection per message.
-      expect(counter.connections).toBeLessThanOrEqual(2);
-    } finally {
-      await pooled.close();
-      await counter.close();
-    }
+    expectSafeError(error, { recipient: 'user@example.test', code: '123456' });
   });
 });
 
@@ -202,29 +150,9 @@ describe('sendgrid-email rate-limit headers', () => {
   });
 });
 
-describe('sendgrid-email transport failures', () => {
-  it('a reply slower than timeoutMs is retryable with code timeout', async () => {
-    const silent = await startStandIn(() => new Promise<never>(() => {}));
-    const provider = create({ endpoint: silent.url, timeoutMs: 200 });
-    try {
-      const error = await failure(provider.send(message(), ctx()));
-      expect([error.kind, error.code, error.scope]).toEqual(['retryable', 'timeout', 'connector']);
-    } finally {
-      await provider.close();
-      await silent.close();
-    }
-  });
-
-  it('a refused connection is retryable', async () => {
-    const closed = await startStandIn();
-    const url = closed.url;
-    await closed.close();
-    const provider = create({ endpoint: url });
-    try {
-      const error = await failure(provider.send(message(), ctx()));
-      expect([error.kind, error.code]).toEqual(['retryable', 'ECONNREFUSED']);
-    } finally {
-      await provider.close();
-    }
-  });
+describeTransportBehaviour('sendgrid-email', {
+  create: (url, extra) => create({ endpoint: url, ...extra }),
+  message: () => message(),
+  ok: accepted,
+  refused: true,
 });

@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { isDeliveryError, type DeliveryError } from '../../src/errors/delivery-error.js';
 import { smsaeroProvider } from '../../src/providers/smsaero/index.js';
 import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
-import { startStandIn, type StandIn, type StandInReply } from '../helpers/http-stand-in.js';
-import { startConnectionCounter } from './connection-counter.js';
+import type { StandInReply } from '../helpers/http-stand-in.js';
+import { expectParsesUnchanged, expectRejectedAt } from './support/config.js';
+import { ctx, deliveryFailure, expectSafeError } from './support/delivery.js';
+import { smsMessage } from './support/messages.js';
+import { withStandIn } from './support/stand-in.js';
+import { describeTransportBehaviour } from './support/transport.js';
 
 const deps = { name: 'main', channel: 'sms' as const, logger: pino({ level: 'silent' }) };
 
@@ -21,16 +24,7 @@ const logtoConfig = {
   ],
 };
 
-const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
-  id: 'msg-1',
-  channel: 'sms',
-  to: '+79990000000',
-  type: 'SignIn',
-  locale: 'ru',
-  payload: { code: '123456' },
-  content: { kind: 'sms', text: 'Код для входа: 123456' },
-  ...overrides,
-});
+const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => smsMessage({ to: '+79990000000', locale: 'ru', content: { kind: 'sms', text: 'Код для входа: 123456' } }, overrides);
 
 /** SMS Aero's documented answer to `sms/send`. */
 const sent: StandInReply = {
@@ -42,22 +36,11 @@ const sent: StandInReply = {
   },
 };
 
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
-
-const sendError = async (provider: Provider, msg = message()): Promise<DeliveryError> => {
-  const error: unknown = await provider.send(msg, ctx()).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isDeliveryError(error)) throw new Error(`expected a DeliveryError, got ${String(error)}`);
-  return error;
-};
+const sendError = (provider: Provider, msg = message()) => deliveryFailure(provider.send(msg, ctx()));
 
 describe('smsaero config', () => {
   it('accepts a Logto config unchanged, plus endpoint and timeoutMs', () => {
-    expect(smsaeroProvider.configSchema.parse(logtoConfig)).toEqual(logtoConfig);
-    const withExtras = { ...logtoConfig, endpoint: 'https://gate.smsaero.org', timeoutMs: 4000 };
-    expect(smsaeroProvider.configSchema.parse(withExtras)).toEqual(withExtras);
+    expectParsesUnchanged(smsaeroProvider.configSchema, logtoConfig, { ...logtoConfig, endpoint: 'https://gate.smsaero.org', timeoutMs: 4000 });
   });
 
   it.each([
@@ -66,30 +49,16 @@ describe('smsaero config', () => {
     [{ ...logtoConfig, senderName: 42 }, ['senderName']],
     [{ ...logtoConfig, endpoint: 'gate.smsaero.ru' }, ['endpoint']],
     [{ ...logtoConfig, sign: 'x' }, []],
-  ])('rejects a bad config with the field path (%#)', (config, path) => {
-    const result = smsaeroProvider.configSchema.safeParse(config);
-    expect(result.success).toBe(false);
-    expect(result.error?.issues.map((i) => i.path)).toContainEqual(path);
-  });
+  ])('rejects a bad config with the field path (%#)', (config, path) => expectRejectedAt(smsaeroProvider.configSchema, config, path));
 });
 
 describe('smsaero against a stand-in', () => {
-  let standIn: StandIn;
-  let provider: Provider;
-
-  beforeAll(async () => {
-    standIn = await startStandIn(sent);
-    provider = smsaeroProvider.create(smsaeroProvider.configSchema.parse({ ...logtoConfig, endpoint: standIn.url }), deps);
-  });
-  afterAll(async () => {
-    await provider.close();
-    await standIn.close();
-  });
+  const fixture = withStandIn(sent, (url) => smsaeroProvider.create(smsaeroProvider.configSchema.parse({ ...logtoConfig, endpoint: url }), deps));
 
   it('sends POST /v2/sms/send with Basic email:apiKey and {number, sign, text}', async () => {
-    standIn.reply(sent);
-    await expect(provider.send(message(), ctx())).resolves.toEqual({ providerMessageId: '686325' });
-    const req = standIn.requests.at(-1);
+    fixture.standIn.reply(sent);
+    await expect(fixture.provider.send(message(), ctx())).resolves.toEqual({ providerMessageId: '686325' });
+    const req = fixture.standIn.requests.at(-1);
     expect(req?.method).toBe('POST');
     expect(req?.path).toBe('/v2/sms/send');
     expect([...(req?.query.keys() ?? [])]).toEqual([]);
@@ -110,37 +79,20 @@ describe('smsaero against a stand-in', () => {
     [{ status: 500, body: { success: false, data: null, message: 'Internal error' } }, 'retryable', 'connector', 'http_500'],
     [{ status: 503, body: '' }, 'retryable', 'connector', 'http_503'],
   ] as const)('classifies %j', async (reply, kind, scope, code) => {
-    standIn.reply(reply);
-    const error = await sendError(provider);
+    fixture.standIn.reply(reply);
+    const error = await sendError(fixture.provider);
     expect({ kind: error.kind, scope: error.scope, code: error.code }).toEqual({ kind, scope, code });
-    expect(error.message).not.toMatch(/79990000000|123456/);
+    expectSafeError(error, { recipient: '79990000000', code: '123456' });
   });
 
   it('honours Retry-After on 429', async () => {
-    standIn.reply({ status: 429, headers: { 'retry-after': '5' }, body: '' });
-    expect((await sendError(provider)).retryAfterMs).toBe(5000);
+    fixture.standIn.reply({ status: 429, headers: { 'retry-after': '5' }, body: '' });
+    expect((await sendError(fixture.provider)).retryAfterMs).toBe(5000);
   });
 });
 
-describe('smsaero transport', () => {
-  it('times out as retryable "timeout" when the vendor never answers', async () => {
-    const standIn = await startStandIn(() => new Promise(() => undefined));
-    const provider = smsaeroProvider.create(smsaeroProvider.configSchema.parse({ ...logtoConfig, endpoint: standIn.url, timeoutMs: 150 }), deps);
-    const error = await sendError(provider);
-    expect({ kind: error.kind, code: error.code }).toEqual({ kind: 'retryable', code: 'timeout' });
-    await provider.close();
-    await standIn.close();
-  });
-
-  it('reuses keep-alive connections across sends', async () => {
-    const standIn = await startStandIn(sent);
-    const counter = await startConnectionCounter(standIn.url);
-    const provider = smsaeroProvider.create(smsaeroProvider.configSchema.parse({ ...logtoConfig, endpoint: counter.url }), deps);
-    for (let i = 0; i < 6; i += 1) await provider.send(message({ id: `msg-${i}` }), ctx());
-    expect(standIn.requests).toHaveLength(6);
-    expect(counter.connections).toBeLessThanOrEqual(2);
-    await provider.close();
-    await counter.close();
-    await standIn.close();
-  });
+describeTransportBehaviour('smsaero', {
+  create: (url, extra) => smsaeroProvider.create(smsaeroProvider.configSchema.parse({ ...logtoConfig, endpoint: url, ...extra }), deps),
+  message: (i) => message({ id: `msg-${i}` }),
+  ok: sent,
 });

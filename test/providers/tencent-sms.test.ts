@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { startStandIn, type StandIn } from '../helpers/http-stand-in.js';
-import { startConnectionCounter } from './connection-counter.js';
+import { expectRejectedAt } from './support/config.js';
+import { ctx, expectSafeError } from './support/delivery.js';
+import { withStandIn } from './support/stand-in.js';
+import { describeTransportBehaviour } from './support/transport.js';
 import { tencentSmsProvider } from '../../src/providers/tencent-sms/index.js';
 import { tencentSmsConfigSchema } from '../../src/providers/tencent-sms/config.js';
 import { classifyTencentCode } from '../../src/providers/tencent-sms/errors.js';
@@ -84,7 +86,6 @@ const sms = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
   ...overrides,
 });
 
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
 const build = (endpoint: string, extra: Record<string, unknown> = {}): Provider =>
   tencentSmsProvider.create(tencentSmsConfigSchema.parse({ ...logtoConfig, endpoint, ...extra }), deps);
 
@@ -99,11 +100,7 @@ describe('tencent-sms config', () => {
     [{ templates: [] }, ['templates']],
     [{ templates: [{ usageType: 'SignIn' }] }, ['templates', 0, 'templateCode']],
     [{ endpoint: 'sms.tencentcloudapi.com' }, ['endpoint']],
-  ])('rejects %j at its path', (patch, path) => {
-    const result = tencentSmsConfigSchema.safeParse({ ...logtoConfig, ...patch });
-    expect(result.success).toBe(false);
-    expect(result.error?.issues.map((i) => i.path)).toContainEqual(path);
-  });
+  ])('rejects %j at its path', (patch, path) => expectRejectedAt(tencentSmsConfigSchema, { ...logtoConfig, ...patch }, path));
 
   it('rejects unknown keys', () => {
     expect(tencentSmsConfigSchema.safeParse({ ...logtoConfig, senderId: 'x' }).success).toBe(false);
@@ -121,8 +118,6 @@ describe('tencent-sms config', () => {
 });
 
 describe('tencent-sms SendSms request', () => {
-  let standIn: StandIn;
-  let provider: Provider;
   const success = {
     Response: {
       SendStatusSet: [
@@ -139,24 +134,17 @@ describe('tencent-sms SendSms request', () => {
       RequestId: 'a0aabda6-cf91-4f3e-a81f-9198114a2279',
     },
   };
-  beforeAll(async () => {
-    standIn = await startStandIn({ status: 200, body: success });
-    provider = build(standIn.url);
-  });
-  afterAll(async () => {
-    await provider.close();
-    await standIn.close();
-  });
+  const fixture = withStandIn({ status: 200, body: success }, (url) => build(url));
 
   it('sends the documented headers and body, signed with TC3', async () => {
     const before = Math.floor(Date.now() / 1000);
-    const result = await provider.send(sms(), ctx());
+    const result = await fixture.provider.send(sms(), ctx());
     expect(result).toEqual({ providerMessageId: '5000:1045710669157053657849499619' });
 
-    const req = standIn.requests.at(-1);
+    const req = fixture.standIn.requests.at(-1);
     expect(req?.method).toBe('POST');
     expect(req?.url).toBe('/');
-    const host = new URL(standIn.url).host;
+    const host = new URL(fixture.standIn.url).host;
     expect(req?.headers).toMatchObject({
       'content-type': 'application/json; charset=utf-8',
       host,
@@ -192,17 +180,17 @@ describe('tencent-sms SendSms request', () => {
   });
 
   it('sends international numbers in E.164 as given', async () => {
-    await provider.send(sms({ to: '+6591234567', content: { kind: 'remote', ref: { templateCode: '2001' } } }), ctx());
-    expect(JSON.parse(standIn.requests.at(-1)?.body ?? '')).toMatchObject({ PhoneNumberSet: ['+6591234567'], TemplateId: '2001' });
+    await fixture.provider.send(sms({ to: '+6591234567', content: { kind: 'remote', ref: { templateCode: '2001' } } }), ctx());
+    expect(JSON.parse(fixture.standIn.requests.at(-1)?.body ?? '')).toMatchObject({ PhoneNumberSet: ['+6591234567'], TemplateId: '2001' });
   });
 
   it('refuses rendered text without calling the API', async () => {
-    const count = standIn.requests.length;
-    await expect(provider.send(sms({ content: { kind: 'sms', text: 'Your code is 4370' } }), ctx())).rejects.toMatchObject({
+    const count = fixture.standIn.requests.length;
+    await expect(fixture.provider.send(sms({ content: { kind: 'sms', text: 'Your code is 4370' } }), ctx())).rejects.toMatchObject({
       kind: 'permanent',
       code: 'template_not_supported',
     });
-    expect(standIn.requests.length).toBe(count);
+    expect(fixture.standIn.requests.length).toBe(count);
   });
 });
 
@@ -217,16 +205,7 @@ const numberError = (Code: string, Message: string) => ({
 });
 
 describe('tencent-sms error classification', () => {
-  let standIn: StandIn;
-  let provider: Provider;
-  beforeAll(async () => {
-    standIn = await startStandIn();
-    provider = build(standIn.url);
-  });
-  afterAll(async () => {
-    await provider.close();
-    await standIn.close();
-  });
+  const fixture = withStandIn(undefined, (url) => build(url));
 
   it.each([
     ['AuthFailure.SignatureFailure', 'The provided credentials could not be validated.', 'permanent', 'connector'],
@@ -254,14 +233,13 @@ describe('tencent-sms error classification', () => {
     ['UnsupportedOperation.ChineseMainlandTemplateToGlobalPhone', 'template region', 'permanent', 'connector'],
     ['FailedOperation.SomethingNew', 'x', 'permanent', 'message'],
   ])('Response.Error %s → %s (%s)', async (code, message, kind, scope) => {
-    standIn.reply({ status: 200, body: apiError(code, message) });
-    const error = await provider.send(sms(), ctx()).then(
+    fixture.standIn.reply({ status: 200, body: apiError(code, message) });
+    const error = await fixture.provider.send(sms(), ctx()).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ name: 'DeliveryError', kind, scope, code, provider: 'tencent-sms' });
-    const text = String((error as Error).message);
-    for (const secret of ['13711112222', '4370', message]) expect(text).not.toContain(secret);
+    expectSafeError(error, { recipient: '13711112222', code: '4370', others: [message] });
   });
 
   it.each([
@@ -270,8 +248,8 @@ describe('tencent-sms error classification', () => {
     ['FailedOperation.PhoneNumberInBlacklist', 'permanent', 'message'],
     ['UnsupportedOperation.UnsuportedRegion', 'permanent', 'connector'],
   ])('SendStatusSet[0].Code %s → %s (%s)', async (code, kind, scope) => {
-    standIn.reply({ status: 200, body: numberError(code, 'refused') });
-    await expect(provider.send(sms(), ctx())).rejects.toMatchObject({ kind, scope, code });
+    fixture.standIn.reply({ status: 200, body: numberError(code, 'refused') });
+    await expect(fixture.provider.send(sms(), ctx())).rejects.toMatchObject({ kind, scope, code });
   });
 
   it.each([
@@ -280,8 +258,8 @@ describe('tencent-sms error classification', () => {
     [200, '{"Response":{"RequestId":"x"}}', 'permanent', 'invalid_response'],
     [200, 'not json', 'permanent', 'invalid_response'],
   ])('HTTP %i %j → %s %s', async (status, body, kind, code) => {
-    standIn.reply({ status, body });
-    await expect(provider.send(sms(), ctx())).rejects.toMatchObject({ kind, code });
+    fixture.standIn.reply({ status, body });
+    await expect(fixture.provider.send(sms(), ctx())).rejects.toMatchObject({ kind, code });
   });
 
   it('waits for the window of each per-number limit', () => {
@@ -294,37 +272,9 @@ describe('tencent-sms error classification', () => {
   });
 });
 
-describe('tencent-sms transport', () => {
-  it('turns a vendor that never answers into a retryable timeout', async () => {
-    const silent = await startStandIn(() => new Promise(() => {}));
-    const provider = build(silent.url, { timeoutMs: 200 });
-    try {
-      await expect(provider.send(sms(), ctx())).rejects.toMatchObject({ kind: 'retryable', code: 'timeout' });
-    } finally {
-      await provider.close();
-      await silent.close();
-    }
-  });
-
-  it('reuses one keep-alive connection for sequential sends', async () => {
-    const upstream = await startStandIn({ status: 200, body: { Response: { SendStatusSet: [{ Code: 'Ok', SerialNo: 's' }], RequestId: 'r' } } });
-    const counter = await startConnectionCounter(upstream.url);
-    const provider = build(counter.url);
-    try {
-      await provider.send(sms(), ctx());
-      // One event-loop turn (not a timed wait): undici marks the pooled connection idle.
-      await new Promise((resolve) => setImmediate(resolve));
-      await provider.send(sms(), ctx());
-      expect(counter.connections).toBe(1);
-      // Back to back, undici may hand a request to a second pooled connection before the first
-      // is marked idle; never one connection per message.
-      for (let i = 0; i < 4; i += 1) await provider.send(sms(), ctx());
-      expect(counter.connections).toBeLessThanOrEqual(2);
-      expect(upstream.requests.map((r) => r.headers.connection)).toEqual(Array(6).fill('keep-alive'));
-    } finally {
-      await provider.close();
-      await counter.close();
-      await upstream.close();
-    }
-  });
+describeTransportBehaviour('tencent-sms', {
+  create: (url, extra) => build(url, extra),
+  message: () => sms(),
+  ok: { status: 200, body: { Response: { SendStatusSet: [{ Code: 'Ok', SerialNo: 's' }], RequestId: 'r' } } },
+  singleConnection: 'after-yield',
 });

@@ -1,11 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { isDeliveryError, type DeliveryError } from '../../src/errors/delivery-error.js';
 import { twilioSmsProvider } from '../../src/providers/twilio-sms/index.js';
 import { classifyTwilioError } from '../../src/providers/twilio-sms/errors.js';
 import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
-import { startStandIn, type StandIn } from '../helpers/http-stand-in.js';
-import { startConnectionCounter } from './connection-counter.js';
+import { isDeliveryError } from '../../src/errors/delivery-error.js';
+import { expectParsesUnchanged, expectRejectedAt } from './support/config.js';
+import { ctx, deliveryFailure, expectSafeError } from './support/delivery.js';
+import { smsMessage } from './support/messages.js';
+import { withStandIn } from './support/stand-in.js';
+import { describeTransportBehaviour } from './support/transport.js';
 
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const AUTH_TOKEN = 'auth-token-secret';
@@ -25,16 +28,7 @@ const logtoConfig = {
   ],
 };
 
-const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
-  id: 'msg-1',
-  channel: 'sms',
-  to: '+15005550006',
-  type: 'SignIn',
-  locale: 'en',
-  payload: { code: '123456' },
-  content: { kind: 'sms', text: 'Your sign-in code is 123456' },
-  ...overrides,
-});
+const message = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => smsMessage({ to: '+15005550006', content: { kind: 'sms', text: 'Your sign-in code is 123456' } }, overrides);
 
 /** Twilio's 201 answer to `Messages.json` (trimmed Message resource). */
 const created = (sid = 'SM0123456789abcdef0123456789abcdef') => ({
@@ -62,22 +56,11 @@ const twilioError = (status: number, code: number, text: string) => ({
   body: { code, message: text, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
 });
 
-const ctx = () => ({ signal: new AbortController().signal, attempt: 1 });
-
-const sendError = async (provider: Provider, msg = message()): Promise<DeliveryError> => {
-  const error: unknown = await provider.send(msg, ctx()).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isDeliveryError(error)) throw new Error(`expected a DeliveryError, got ${String(error)}`);
-  return error;
-};
+const sendError = (provider: Provider, msg = message()) => deliveryFailure(provider.send(msg, ctx()));
 
 describe('twilio-sms config', () => {
   it('accepts a Logto config unchanged, plus endpoint and timeoutMs', () => {
-    expect(twilioSmsProvider.configSchema.parse(logtoConfig)).toEqual(logtoConfig);
-    const withExtras = { ...logtoConfig, disableRiskCheck: true, endpoint: 'http://127.0.0.1:1', timeoutMs: 5000 };
-    expect(twilioSmsProvider.configSchema.parse(withExtras)).toEqual(withExtras);
+    expectParsesUnchanged(twilioSmsProvider.configSchema, logtoConfig, { ...logtoConfig, disableRiskCheck: true, endpoint: 'http://127.0.0.1:1', timeoutMs: 5000 });
   });
 
   it.each([
@@ -87,11 +70,7 @@ describe('twilio-sms config', () => {
     [{ ...logtoConfig, timeoutMs: 10 }, ['timeoutMs']],
     [{ ...logtoConfig, templates: [{ usageType: 'SignIn' }] }, ['templates', 0, 'content']],
     [{ ...logtoConfig, disableRiskCheck: 'yes' }, ['disableRiskCheck']],
-  ])('rejects a bad config with the field path (%#)', (config, path) => {
-    const result = twilioSmsProvider.configSchema.safeParse(config);
-    expect(result.success).toBe(false);
-    expect(result.error?.issues.map((i) => i.path)).toContainEqual(path);
-  });
+  ])('rejects a bad config with the field path (%#)', (config, path) => expectRejectedAt(twilioSmsProvider.configSchema, config, path));
 
   it('rejects unknown keys', () => {
     const result = twilioSmsProvider.configSchema.safeParse({ ...logtoConfig, from: '+15005550006' });
@@ -107,24 +86,14 @@ describe('twilio-sms config', () => {
 });
 
 describe('twilio-sms against a stand-in', () => {
-  let standIn: StandIn;
-  let provider: Provider;
-
-  beforeAll(async () => {
-    standIn = await startStandIn(created());
-    provider = twilioSmsProvider.create(twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: standIn.url }), deps);
-  });
-  afterAll(async () => {
-    await provider.close();
-    await standIn.close();
-  });
+  const fixture = withStandIn(created(), (url) => twilioSmsProvider.create(twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: url }), deps));
 
   it('sends the Messages API request Logto sends, through the SDK', async () => {
-    standIn.reply(created('SMaaaa'));
-    const result = await provider.send(message(), ctx());
+    fixture.standIn.reply(created('SMaaaa'));
+    const result = await fixture.provider.send(message(), ctx());
     expect(result).toEqual({ providerMessageId: 'SMaaaa' });
 
-    const req = standIn.requests.at(-1);
+    const req = fixture.standIn.requests.at(-1);
     expect(req?.method).toBe('POST');
     expect(req?.path).toBe(`/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
     expect([...(req?.query.keys() ?? [])]).toEqual([]);
@@ -141,31 +110,31 @@ describe('twilio-sms against a stand-in', () => {
   });
 
   it('adds the leading + to To as Logto does, and keeps non-ASCII text intact', async () => {
-    standIn.reply(created());
-    await provider.send(message({ to: '447700900123', content: { kind: 'sms', text: 'Код: 123456 ✓ & más' } }), ctx());
-    const form = new URLSearchParams(standIn.requests.at(-1)?.body);
+    fixture.standIn.reply(created());
+    await fixture.provider.send(message({ to: '447700900123', content: { kind: 'sms', text: 'Код: 123456 ✓ & más' } }), ctx());
+    const form = new URLSearchParams(fixture.standIn.requests.at(-1)?.body);
     expect(form.get('To')).toBe('+447700900123');
     expect(form.get('Body')).toBe('Код: 123456 ✓ & más');
   });
 
   it('sends RiskCheck=disable when disableRiskCheck is set', async () => {
-    const config = twilioSmsProvider.configSchema.parse({ ...logtoConfig, disableRiskCheck: true, endpoint: standIn.url });
+    const config = twilioSmsProvider.configSchema.parse({ ...logtoConfig, disableRiskCheck: true, endpoint: fixture.standIn.url });
     const other = twilioSmsProvider.create(config, deps);
-    standIn.reply(created());
+    fixture.standIn.reply(created());
     await other.send(message(), ctx());
     await other.close();
-    expect(new URLSearchParams(standIn.requests.at(-1)?.body).get('RiskCheck')).toBe('disable');
+    expect(new URLSearchParams(fixture.standIn.requests.at(-1)?.body).get('RiskCheck')).toBe('disable');
   });
 
   it('keeps the path of an endpoint with a prefix (proxies)', async () => {
     const other = twilioSmsProvider.create(
-      twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${standIn.url}/twilio/` }),
+      twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${fixture.standIn.url}/twilio/` }),
       deps,
     );
-    standIn.reply(created());
+    fixture.standIn.reply(created());
     await other.send(message(), ctx());
     await other.close();
-    expect(standIn.requests.at(-1)?.path).toBe(`/twilio/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
+    expect(fixture.standIn.requests.at(-1)?.path).toBe(`/twilio/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
   });
 
   it.each([
@@ -186,35 +155,35 @@ describe('twilio-sms against a stand-in', () => {
     [{ status: 502, body: '<html>Bad Gateway</html>' }, 'retryable', 'connector', 'http_502'],
     [twilioError(400, 21999, 'Some new error'), 'permanent', 'message', '21999'],
   ] as const)('classifies %j', async (reply, kind, scope, code) => {
-    standIn.reply(reply);
-    const error = await sendError(provider);
+    fixture.standIn.reply(reply);
+    const error = await sendError(fixture.provider);
     expect({ kind: error.kind, scope: error.scope, code: error.code }).toEqual({ kind, scope, code });
-    expect(error.message).not.toMatch(/15005550006|123456|To'/);
+    expectSafeError(error, { recipient: '15005550006', code: '123456', others: ["To'"] });
   });
 
   it('honours Retry-After on 429 (20429)', async () => {
-    standIn.reply({ ...twilioError(429, 20429, 'Too Many Requests'), headers: { 'retry-after': '3' } });
-    const error = await sendError(provider);
+    fixture.standIn.reply({ ...twilioError(429, 20429, 'Too Many Requests'), headers: { 'retry-after': '3' } });
+    const error = await sendError(fixture.provider);
     expect({ kind: error.kind, code: error.code, retryAfterMs: error.retryAfterMs }).toEqual({ kind: 'rate_limited', code: '20429', retryAfterMs: 3000 });
   });
 
   it('does not retry inside the SDK (one request per send, even on 429)', async () => {
-    standIn.reply(twilioError(429, 20429, 'Too Many Requests'));
-    const before = standIn.requests.length;
-    await sendError(provider);
-    expect(standIn.requests.length).toBe(before + 1);
+    fixture.standIn.reply(twilioError(429, 20429, 'Too Many Requests'));
+    const before = fixture.standIn.requests.length;
+    await sendError(fixture.provider);
+    expect(fixture.standIn.requests.length).toBe(before + 1);
   });
 
   it('passes ctx.signal to the request, per send (concurrent sends are independent)', async () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
-    standIn.reply(async () => {
+    fixture.standIn.reply(async () => {
       await held;
       return created();
     });
     const aborted = new AbortController();
-    const first = provider.send(message(), { signal: aborted.signal, attempt: 1 });
-    const second = provider.send(message({ id: 'msg-2' }), ctx());
+    const first = fixture.provider.send(message(), { signal: aborted.signal, attempt: 1 });
+    const second = fixture.provider.send(message({ id: 'msg-2' }), ctx());
     aborted.abort();
     const error: unknown = await first.catch((e: unknown) => e);
     expect(isDeliveryError(error) && error.kind).toBe('retryable');
@@ -223,31 +192,10 @@ describe('twilio-sms against a stand-in', () => {
   });
 });
 
-describe('twilio-sms transport', () => {
-  it('times out as retryable "timeout" when the vendor never answers', async () => {
-    const standIn = await startStandIn(() => new Promise(() => undefined));
-    const provider = twilioSmsProvider.create(
-      twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: standIn.url, timeoutMs: 150 }),
-      deps,
-    );
-    const error = await sendError(provider);
-    expect({ kind: error.kind, code: error.code }).toEqual({ kind: 'retryable', code: 'timeout' });
-    await provider.close();
-    await standIn.close();
-  });
-
-  it('reuses keep-alive connections across sends (one client per connector)', async () => {
-    const standIn = await startStandIn(created());
-    const counter = await startConnectionCounter(standIn.url);
-    const provider = twilioSmsProvider.create(twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: counter.url }), deps);
-    for (let i = 0; i < 6; i += 1) await provider.send(message({ id: `msg-${i}` }), ctx());
-    expect(standIn.requests).toHaveLength(6);
-    expect(standIn.requests.every((r) => r.headers.connection === 'keep-alive')).toBe(true);
-    expect(counter.connections).toBeLessThanOrEqual(2);
-    await provider.close();
-    await counter.close();
-    await standIn.close();
-  });
+describeTransportBehaviour('twilio-sms', {
+  create: (url, extra) => twilioSmsProvider.create(twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: url, ...extra }), deps),
+  message: (i) => message({ id: `msg-${i}` }),
+  ok: created(),
 });
 
 describe('classifyTwilioError', () => {
