@@ -38,9 +38,25 @@ const setup = async (delayMs: number) => {
 const sendMany = async (producer: ReturnType<typeof createProducer>, n: number) =>
   Promise.all(Array.from({ length: n }, (_, i) => producer.send({ channel: 'sms', to: '+14155550123', type: 'SignIn', payload: { code: String(100000 + i) } }).then((r) => r.id)));
 
+/** Starts a second worker and checks every message is delivered, each code accepted once or more. */
+const finishWithSecondWorker = async (env: Awaited<ReturnType<typeof setup>>, ids: string[], timeoutMs: number) => {
+  const second = spawnCli(['worker', '--config', await env.config('b')]);
+  try {
+    const outcomes = await Promise.all(ids.map((id) => env.producer.waitFor(id, { timeoutMs })));
+    expect(outcomes.filter((o) => o !== 'delivered')).toEqual([]);
+    expect(new Set(env.accepted).size).toBe(ids.length);
+  } finally {
+    second.child.kill('SIGTERM');
+    await second.exited;
+    await env.producer.close();
+    await env.standIn.close();
+  }
+};
+
 describe('worker shutdown', () => {
   it('SIGTERM: readiness drops, jobs in flight finish, nothing is lost', async () => {
-    const { accepted, standIn, config, producer } = await setup(150);
+    const env = await setup(150);
+    const { accepted, config, producer } = env;
     const file = await config('a');
     const first = spawnCli(['worker', '--config', file]);
     const metricsPort = JSON.parse(await readFile(file, 'utf8')).metrics.port as number;
@@ -50,36 +66,17 @@ describe('worker shutdown', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('shutting down');
-    const second = spawnCli(['worker', '--config', await config('b')]);
-    try {
-      const outcomes = await Promise.all(ids.map((id) => producer.waitFor(id, { timeoutMs: 30_000 })));
-      expect(outcomes.every((o) => o === 'delivered')).toBe(true);
-      expect(new Set(accepted).size).toBe(60);
-    } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
-      await producer.close();
-      await standIn.close();
-    }
+    await finishWithSecondWorker(env, ids, 30_000);
   }, 60_000);
 
   it('SIGKILL mid-send: another worker picks the cut-off jobs up (stalled-job recovery)', async () => {
-    const { accepted, standIn, config, producer } = await setup(300);
+    const env = await setup(300);
+    const { accepted, config, producer } = env;
     const first = spawnCli(['worker', '--config', await config('a')]);
     const ids = await sendMany(producer, 30);
     await eventually(() => accepted.length >= 3, 15_000);
     first.child.kill('SIGKILL');
     await first.exited;
-    const second = spawnCli(['worker', '--config', await config('b')]);
-    try {
-      const outcomes = await Promise.all(ids.map((id) => producer.waitFor(id, { timeoutMs: 40_000 })));
-      expect(outcomes.filter((o) => o !== 'delivered')).toEqual([]);
-      expect(new Set(accepted).size).toBe(30);
-    } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
-      await producer.close();
-      await standIn.close();
-    }
+    await finishWithSecondWorker(env, ids, 40_000);
   }, 60_000);
 });
