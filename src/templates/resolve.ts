@@ -96,6 +96,20 @@ export const createTemplateResolver = (templates: readonly ConfigTemplate[], def
     return undefined;
   };
 
+  // Email templates without a subject borrow the built-in one; done once per template and language.
+  const subjectCache = new WeakMap<LocalCompiled, Map<string, LocalCompiled>>();
+  const withSubject = (t: LocalCompiled, channel: Channel, type: string, locale: string, chain: readonly string[]): LocalCompiled => {
+    if (channel !== 'email' || t.subject) return t;
+    let byLocale = subjectCache.get(t);
+    if (!byLocale) subjectCache.set(t, (byLocale = new Map()));
+    let done = byLocale.get(locale);
+    if (!done) {
+      done = borrowSubject(t, type, chain, builtin);
+      if (byLocale.size < 100) byLocale.set(locale, done);
+    }
+    return done;
+  };
+
   return {
     resolve({ channel, type, locale }, provider) {
       const chain = chainFor(locale);
@@ -103,11 +117,11 @@ export const createTemplateResolver = (templates: readonly ConfigTemplate[], def
       if (provider.acceptsRenderedContent) {
         const fromSection =
           find(section, channel, type, [...chain, ANY_LOCALE]) ?? find(section, channel, 'Generic', [...chain, ANY_LOCALE]);
-        if (fromSection) return withSubject(fromSection, channel, type, chain, builtin);
+        if (fromSection) return withSubject(fromSection, channel, type, locale, chain);
       }
       const fromConnector = own.get(type) ?? own.get('Generic');
       if (fromConnector && (fromConnector.kind === 'remote' || provider.acceptsRenderedContent)) {
-        return fromConnector.kind === 'local' ? withSubject(fromConnector, channel, type, chain, builtin) : fromConnector;
+        return fromConnector.kind === 'local' ? withSubject(fromConnector, channel, type, locale, chain) : fromConnector;
       }
       if (provider.acceptsRenderedContent) {
         const fromBuiltin = find(builtin, channel, type, chain) ?? find(builtin, channel, 'Generic', chain);
@@ -118,9 +132,8 @@ export const createTemplateResolver = (templates: readonly ConfigTemplate[], def
   };
 };
 
-/** An email template without a subject borrows the built-in subject for its type and language. */
-const withSubject = (t: LocalCompiled, channel: Channel, type: string, chain: readonly string[], builtin: Map<string, LocalCompiled>): LocalCompiled => {
-  if (channel !== 'email' || t.subject) return t;
+/** The built-in subject for the type, in the first language of the chain that has one. */
+const borrowSubject = (t: LocalCompiled, type: string, chain: readonly string[], builtin: Map<string, LocalCompiled>): LocalCompiled => {
   for (const locale of chain) {
     const subject = builtin.get(key('email', type, locale))?.subject;
     if (subject) return { ...t, subject };

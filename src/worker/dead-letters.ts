@@ -5,8 +5,8 @@ import { channelSchema, templateTypeSchema } from '../messages/types.js';
 /** Why a message was dead-lettered, as stored with it (no recipient, no payload). */
 export type DeadLetterInfo = {
   reason: string;
-  provider: string | undefined;
-  providerCode: string | undefined;
+  provider?: string | undefined;
+  providerCode?: string | undefined;
   attempts: number;
 };
 

@@ -104,7 +104,7 @@ export const createDeliveryWorker = ({ loaded, connection, connectors, registry,
   // Jobs failed outside the pipeline (stalled too often, lock lost) still end in the dead-letter queue.
   worker.on('failed', (job: Job | undefined, error: Error) => {
     if (!job || isDeadLettered(error) || !job.finishedOn) return;
-    addDeadLetter(deadLetters, job, { reason: error.message.slice(0, 200), provider: undefined, providerCode: undefined, attempts: job.attemptsMade }).catch((e: Error) =>
+    addDeadLetter(deadLetters, job, { reason: error.message.slice(0, 200), attempts: job.attemptsMade }).catch((e: Error) =>
       logger.error({ err: { message: e.message }, jobId: job.id }, 'could not dead-letter failed job'),
     );
   });

@@ -73,7 +73,7 @@ export const createProcessor = (deps: ProcessorDeps) => {
   return async (job: Job, token?: string): Promise<JobResult> => {
     const attempt = job.attemptsMade + 1;
     const parsed = jobDataSchema.safeParse(job.data);
-    if (!parsed.success) return deadLetter(job, undefined, { reason: 'malformed_job', provider: undefined, providerCode: undefined, attempts: attempt });
+    if (!parsed.success) return deadLetter(job, undefined, { reason: 'malformed_job', attempts: attempt });
     const data = parsed.data;
     // Fields every line about this job carries (a child logger per job costs more than it saves).
     const ctx = { jobId: data.id, channel: data.channel, type: data.type, attempt };
@@ -89,7 +89,7 @@ export const createProcessor = (deps: ProcessorDeps) => {
       return { outcome: 'expired' };
     }
     const body = readBody(data);
-    if (typeof body === 'string') return deadLetter(job, data, { reason: body, provider: undefined, providerCode: undefined, attempts: attempt });
+    if (typeof body === 'string') return deadLetter(job, data, { reason: body, attempts: attempt });
 
     // A job that ran before (retry, or recovered after a worker died) may already have been accepted.
     if (job.attemptsStarted > 1) {
@@ -101,11 +101,11 @@ export const createProcessor = (deps: ProcessorDeps) => {
       }
     }
     const candidates = deps.health.candidates(data.channel);
-    if (candidates.length === 0) return deadLetter(job, data, { reason: 'no_connector', provider: undefined, providerCode: undefined, attempts: attempt });
+    if (candidates.length === 0) return deadLetter(job, data, { reason: 'no_connector', attempts: attempt });
     const locale = messageLocale(body.payload, deps.defaultLocale);
     const recipient = maskRecipient(body.to);
     const park = async (untilMs: number, why: string, extra: object): Promise<never> => {
-      if (untilMs >= data.expiresAt) return deadLetter(job, data, { reason: `${why}; expires before next attempt`, provider: undefined, providerCode: undefined, attempts: attempt });
+      if (untilMs >= data.expiresAt) return deadLetter(job, data, { reason: `${why}; expires before next attempt`, attempts: attempt });
       log.info({ ...extra, delayMs: untilMs - Date.now() }, `${why}; delayed without spending an attempt`);
       await job.moveToDelayed(untilMs, token);
       throw new DelayedError();

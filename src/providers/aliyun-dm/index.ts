@@ -1,5 +1,4 @@
 import { toLocalEmailTemplates } from '../shared/templates.js';
-import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import { defineProvider } from '../types.js';
 import { createAliyunRpcClient } from '../aliyun-rpc/call.js';
 import { aliyunDmConfigSchema, dmBaseUrl } from './config.js';
@@ -15,7 +14,7 @@ export const aliyunDmProvider = defineProvider({
     const rpc = createAliyunRpcClient({
       baseUrl: dmBaseUrl(config),
       provider: 'aliyun-dm',
-      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: config.timeoutMs,
       accessKeyId: config.accessKeyId,
       accessKeySecret: config.accessKeySecret,
       version: DM_API_VERSION,

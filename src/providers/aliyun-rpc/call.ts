@@ -42,7 +42,7 @@ export type AliyunRpcClientOptions = {
   /** Service base URL (`https://dm.aliyuncs.com`); requests go to its path + `/`. */
   baseUrl: string;
   provider: string;
-  timeoutMs: number;
+  timeoutMs?: number | undefined;
   accessKeyId: string;
   accessKeySecret: string;
   /** API version of the product (`2015-11-23` Direct Mail, `2017-05-25` SMS). */

@@ -1,4 +1,3 @@
-import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import { defineProvider, type RemoteTemplate } from '../types.js';
 import { createAliyunRpcClient } from '../aliyun-rpc/call.js';
 import { aliyunSmsConfigSchema, DEFAULT_SMS_ENDPOINT, type AliyunSmsConfig } from './config.js';
@@ -18,7 +17,7 @@ export const aliyunSmsProvider = defineProvider({
     const rpc = createAliyunRpcClient({
       baseUrl: config.endpoint ?? DEFAULT_SMS_ENDPOINT,
       provider: 'aliyun-sms',
-      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: config.timeoutMs,
       accessKeyId: config.accessKeyId,
       accessKeySecret: config.accessKeySecret,
       version: SMS_API_VERSION,

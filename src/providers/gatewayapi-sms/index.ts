@@ -1,5 +1,4 @@
 import { createHttpClient } from '../http/client.js';
-import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import { toLocalSmsTemplates } from '../shared/templates.js';
 import { defineProvider } from '../types.js';
 import { GATEWAYAPI_MTSMS_URL, gatewayApiSmsConfigSchema } from './config.js';
@@ -14,7 +13,7 @@ export const gatewayapiSmsProvider = defineProvider({
     // Logto's endpoint is the full URL: pool on its origin, post to its path and query.
     const url = new URL(config.endpoint ?? GATEWAYAPI_MTSMS_URL);
     const path = `${url.pathname}${url.search}`;
-    const http = createHttpClient({ baseUrl: url.origin, provider: 'gatewayapi-sms', timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const http = createHttpClient({ baseUrl: url.origin, provider: 'gatewayapi-sms', timeoutMs: config.timeoutMs });
     return {
       id: 'gatewayapi-sms',
       channel,

@@ -1,5 +1,4 @@
 import { createHttpClient } from '../http/client.js';
-import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import type { Provider, ProviderDeps } from '../types.js';
 import type { HttpWebhookConfig } from './config.js';
 import { classifyWebhookStatus } from './errors.js';
@@ -18,7 +17,7 @@ export const createHttpWebhookConnector = (
 ): Provider => {
   const url = new URL(config.endpoint);
   const path = `${url.pathname}${url.search}`;
-  const http = createHttpClient({ baseUrl: url.origin, provider: id, timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const http = createHttpClient({ baseUrl: url.origin, provider: id, timeoutMs: config.timeoutMs });
   const key = config.signingSecret === undefined ? undefined : signingKey(config.signingSecret);
   return {
     id,

@@ -1,5 +1,6 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import { createDeadline } from '../../abort/deadline.js';
+import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import { DeliveryError, isDeliveryError } from '../../errors/delivery-error.js';
 
 export type HttpRequest = {
@@ -22,8 +23,8 @@ export type HttpClientOptions = {
   /** Base URL; its path (if any) is prefixed to every request path. */
   baseUrl: string;
   provider: string;
-  /** Whole-request timeout. @default 10000 */
-  timeoutMs?: number;
+  /** Whole-request timeout (a connector's `timeoutMs`). @default DEFAULT_TIMEOUT_MS (10000) */
+  timeoutMs?: number | undefined;
   /** Keep-alive connections to the vendor (opened lazily, up to this many). @default 64 */
   connections?: number;
 };
@@ -41,7 +42,7 @@ export type HttpClient = {
  * Network failures and timeouts become retryable `DeliveryError`s; HTTP statuses are returned
  * for the provider to classify with its vendor's error codes.
  */
-export const createHttpClient = ({ baseUrl, provider, timeoutMs = 10_000, connections = 64 }: HttpClientOptions): HttpClient => {
+export const createHttpClient = ({ baseUrl, provider, timeoutMs = DEFAULT_TIMEOUT_MS, connections = 64 }: HttpClientOptions): HttpClient => {
   const url = new URL(baseUrl);
   const basePath = url.pathname.replace(/\/+$/, '');
   const pool = new Pool(url.origin, {

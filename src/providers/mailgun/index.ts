@@ -1,5 +1,4 @@
 import { createHttpClient } from '../http/client.js';
-import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import { defineProvider } from '../types.js';
 import { MAILGUN_API_URL, mailgunConfigSchema } from './config.js';
 import { sendMailgunEmail } from './send.js';
@@ -14,7 +13,7 @@ export const mailgunProvider = defineProvider({
     const http = createHttpClient({
       baseUrl: config.endpoint ?? MAILGUN_API_URL,
       provider: 'mailgun',
-      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: config.timeoutMs,
     });
     return {
       id: 'mailgun',

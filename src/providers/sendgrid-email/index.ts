@@ -1,5 +1,4 @@
 import { createHttpClient } from '../http/client.js';
-import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import { toLocalEmailTemplates } from '../shared/templates.js';
 import { defineProvider } from '../types.js';
 import { SENDGRID_API_URL, sendgridEmailConfigSchema } from './config.js';
@@ -14,7 +13,7 @@ export const sendgridEmailProvider = defineProvider({
     const http = createHttpClient({
       baseUrl: config.endpoint ?? SENDGRID_API_URL,
       provider: 'sendgrid-email',
-      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: config.timeoutMs,
     });
     return {
       id: 'sendgrid-email',

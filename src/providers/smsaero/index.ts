@@ -1,5 +1,4 @@
 import { createHttpClient } from '../http/client.js';
-import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import { toLocalSmsTemplates } from '../shared/templates.js';
 import { defineProvider } from '../types.js';
 import { SMSAERO_GATE_URL, smsAeroConfigSchema } from './config.js';
@@ -11,7 +10,7 @@ export const smsaeroProvider = defineProvider({
   channels: ['sms'],
   configSchema: smsAeroConfigSchema,
   create(config, { channel }) {
-    const http = createHttpClient({ baseUrl: config.endpoint ?? SMSAERO_GATE_URL, provider: 'smsaero', timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const http = createHttpClient({ baseUrl: config.endpoint ?? SMSAERO_GATE_URL, provider: 'smsaero', timeoutMs: config.timeoutMs });
     return {
       id: 'smsaero',
       channel,

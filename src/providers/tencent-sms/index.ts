@@ -1,4 +1,3 @@
-import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import { createHttpClient } from '../http/client.js';
 import { defineProvider, type RemoteTemplate } from '../types.js';
 import { DEFAULT_TENCENT_ENDPOINT, tencentSmsConfigSchema, type TencentSmsConfig } from './config.js';
@@ -18,7 +17,7 @@ export const tencentSmsProvider = defineProvider({
     const baseUrl = config.endpoint ?? DEFAULT_TENCENT_ENDPOINT;
     // The signed `host` must be the Host header actually sent: the endpoint's host (and port).
     const host = new URL(baseUrl).host;
-    const http = createHttpClient({ baseUrl, provider: 'tencent-sms', timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const http = createHttpClient({ baseUrl, provider: 'tencent-sms', timeoutMs: config.timeoutMs });
     return {
       id: 'tencent-sms',
       channel,

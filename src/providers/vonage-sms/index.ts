@@ -1,5 +1,4 @@
 import { createHttpClient } from '../http/client.js';
-import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import { toLocalSmsTemplates } from '../shared/templates.js';
 import { defineProvider } from '../types.js';
 import { VONAGE_REST_URL, vonageSmsConfigSchema } from './config.js';
@@ -11,7 +10,7 @@ export const vonageSmsProvider = defineProvider({
   channels: ['sms'],
   configSchema: vonageSmsConfigSchema,
   create(config, { channel }) {
-    const http = createHttpClient({ baseUrl: config.endpoint ?? VONAGE_REST_URL, provider: 'vonage-sms', timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    const http = createHttpClient({ baseUrl: config.endpoint ?? VONAGE_REST_URL, provider: 'vonage-sms', timeoutMs: config.timeoutMs });
     return {
       id: 'vonage-sms',
       channel,
