@@ -108,8 +108,10 @@ describe('failover chain', () => {
     const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => send(a, i)));
     for (const id of ids) expect(await a.producer.waitFor(id, { timeoutMs: 20_000 })).toBe('delivered');
     times.sort((x, y) => x - y);
-    // no rolling one-second window holds more than 20 sends
-    const maxInWindow = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    // The limiter grants at most 20 slots per rolling second (Redis clock); a send is timed here, a few
+    // ms after its grant, and that jitter can pull two sends a second apart slightly closer. So: no
+    // rolling 900 ms window holds more than 20 sends (an unlimited fleet sends all 50 within ~100 ms).
+    const maxInWindow = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 900).length));
     expect(maxInWindow).toBeLessThanOrEqual(20);
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(2000);
   }, 30_000);
