@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/redis/local-server.js';
-import { spawnCli, writeConfig, type Spawned } from '../../test/helpers/cli.js';
+import { spawnCli, spawnNode, writeConfig, type Spawned } from '../../test/helpers/cli.js';
+import type { Kill } from './duplicates.js';
 
 export type FleetOptions = {
   redisUrl: string;
@@ -13,6 +15,10 @@ export type FleetOptions = {
   lockDurationMs?: number;
   backoff?: { delayMs: number; maxDelayMs: number };
   encryptionKeys?: { current: string; keys: Record<string, string> };
+  /** `courier` (default): `otp-courier worker`; `plain`: the baseline BullMQ worker (plain-worker.ts). */
+  kind?: 'courier' | 'plain';
+  /** Standard Webhooks secret for the courier's http-sms connector (`webhook-id` on every request). */
+  signingSecret?: string;
 };
 
 /** Worker processes (the built CLI, `otp-courier worker`) that can be killed and restarted. */
@@ -20,9 +26,11 @@ export type Fleet = {
   size(): number;
   /** Starts one worker; by default resolves once its /readyz answers 200. */
   start(options?: { waitReady?: boolean }): Promise<Spawned>;
-  /** SIGKILLs one running worker at random; returns false when none runs. */
-  killRandom(): boolean;
+  /** SIGKILLs one running worker at random; returns its sink tag, or undefined when none runs. */
+  killRandom(): string | undefined;
   kills(): number;
+  /** Every kill so far: the worker's sink tag and when. */
+  killLog(): Kill[];
   /** SIGTERM to all, SIGKILL after 10 s. */
   stop(): Promise<void>;
   /** Last lines of a worker's output, for diagnosis. */
@@ -31,15 +39,26 @@ export type Fleet = {
 
 export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
   const dir = await mkdtemp(join(tmpdir(), 'otp-chaos-'));
-  const running = new Set<Spawned>();
+  const running = new Map<Spawned, string>();
   const all: Spawned[] = [];
-  let killed = 0;
+  const killLog: Kill[] = [];
   let n = 0;
   return {
     size: () => running.size,
     async start({ waitReady = true } = {}) {
+      const tag = `w${n++}`;
+      // Each worker posts to its own path, so the sink knows which process sent what.
+      const endpoint = `${options.sinkUrl}/${tag}`;
+      if (options.kind === 'plain') {
+        const w = spawnPlain({ ...options, endpoint, concurrency: options.concurrency ?? 20, lockDurationMs: options.lockDurationMs ?? 2000 });
+        running.set(w, tag);
+        all.push(w);
+        void w.exited.then(() => running.delete(w));
+        if (waitReady) await until(() => w.output().includes('plain worker ready'), w);
+        return w;
+      }
       const metricsPort = await freePort();
-      const file = await writeConfig(join(dir, `w${n++}.json`), {
+      const file = await writeConfig(join(dir, `${tag}.json`), {
         redis: { url: options.redisUrl, prefix: options.prefix },
         queue: {
           concurrency: options.concurrency ?? 20,
@@ -48,38 +67,32 @@ export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
           lockDurationMs: options.lockDurationMs ?? 2000,
           backoff: options.backoff ?? { delayMs: 100, maxDelayMs: 1000 },
         },
-        sms: { active: 'sink', connectors: { sink: { provider: 'http-sms', config: { endpoint: options.sinkUrl, timeoutMs: 5000 } } } },
+        sms: { active: 'sink', connectors: { sink: { provider: 'http-sms', config: { endpoint, timeoutMs: 5000, ...(options.signingSecret && { signingSecret: options.signingSecret }) } } } },
         ...(options.encryptionKeys && { security: { encryptionKeys: options.encryptionKeys } }),
         metrics: { port: metricsPort, host: '127.0.0.1' },
         log: { level: 'warn' },
       });
       const w = spawnCli(['worker', '--config', file]);
-      running.add(w);
+      running.set(w, tag);
       all.push(w);
       void w.exited.then(() => running.delete(w));
-      if (waitReady) {
-        const deadline = Date.now() + 30_000;
-        for (;;) {
-          const res = await fetch(`http://127.0.0.1:${metricsPort}/readyz`).catch(() => undefined);
-          if (res?.status === 200) break;
-          if (Date.now() > deadline || w.child.exitCode !== null) throw new Error(`worker not ready: ${w.output().slice(-500)}`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
+      if (waitReady) await until(async () => (await fetch(`http://127.0.0.1:${metricsPort}/readyz`).catch(() => undefined))?.status === 200, w);
       return w;
     },
     killRandom() {
       const list = [...running];
       const victim = list[Math.floor(Math.random() * list.length)];
-      if (!victim) return false;
-      running.delete(victim);
-      victim.child.kill('SIGKILL');
-      killed++;
-      return true;
+      if (!victim) return undefined;
+      const [w, tag] = victim;
+      running.delete(w);
+      killLog.push({ worker: tag, at: Date.now() });
+      w.child.kill('SIGKILL');
+      return tag;
     },
-    kills: () => killed,
+    kills: () => killLog.length,
+    killLog: () => [...killLog],
     async stop() {
-      const list = [...running];
+      const list = [...running.keys()];
       for (const w of list) w.child.kill('SIGTERM');
       await Promise.all(
         list.map((w) => Promise.race([w.exited, new Promise((r) => setTimeout(r, 10_000)).then(() => w.child.kill('SIGKILL'))])),
@@ -89,3 +102,19 @@ export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
     tail: () => all.map((w) => w.output().split('\n').slice(-5).join('\n')).join('\n---\n'),
   };
 };
+
+/** Polls `ready` every 100 ms for up to 30 s; throws with the worker's output if it exits or times out. */
+const until = async (ready: () => boolean | Promise<boolean>, w: Spawned): Promise<void> => {
+  const deadline = Date.now() + 30_000;
+  while (!(await ready())) {
+    if (Date.now() > deadline || w.child.exitCode !== null) throw new Error(`worker not ready: ${w.output().slice(-500)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+const PLAIN = fileURLToPath(new URL('./plain-worker.ts', import.meta.url));
+
+const spawnPlain = (o: { redisUrl: string; prefix: string; endpoint: string; concurrency: number; lockDurationMs: number }): Spawned =>
+  spawnNode(['--import', 'tsx', PLAIN], {
+    PLAIN_WORKER: JSON.stringify({ redisUrl: o.redisUrl, prefix: o.prefix, endpoint: o.endpoint, concurrency: o.concurrency, lockDurationMs: o.lockDurationMs }),
+  });

@@ -5,7 +5,8 @@ import { redisRestart } from './redis-restart.js';
 import { workerKill } from './worker-kill.js';
 
 export const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult>> = {
-  a: workerKill,
+  a: (ctx) => workerKill(ctx, 'courier'),
+  a0: (ctx) => workerKill(ctx, 'plain'),
   b: redisRestart,
   c: providerOutage,
   d: poison,

@@ -21,8 +21,11 @@ export const runCli = async (args: string[], env: NodeJS.ProcessEnv = {}): Promi
 export type Spawned = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
 /** Starts a long-running CLI command (worker, ingest) in its own process. */
-export const spawnCli = (args: string[], env: NodeJS.ProcessEnv = {}): Spawned => {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export const spawnCli = (args: string[], env: NodeJS.ProcessEnv = {}): Spawned => spawnNode([BIN, ...args], env);
+
+/** Starts `node <args>` in its own process, collecting its output. */
+export const spawnNode = (args: string[], env: NodeJS.ProcessEnv = {}): Spawned => {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
