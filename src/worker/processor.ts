@@ -95,8 +95,8 @@ export const createProcessor = (deps: ProcessorDeps) => {
     if (job.attemptsStarted > 1) {
       const sentBy = await deps.sentMarker.wasSent(data.id);
       if (sentBy) {
+        // Not counted again: the run that got the provider's answer counted the delivery.
         log.info({ provider: sentBy, outcome: 'delivered' }, 'already accepted by the provider before; not sent again');
-        metrics.messages.inc({ channel: data.channel, type: data.type, result: 'delivered' });
         return { outcome: 'delivered', provider: sentBy };
       }
     }
