@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { clip } from '../errors/validation-error.js';
 import { channelSchema, templateTypeSchema } from '../messages/types.js';
+import { BUILTIN_DEFAULT_LOCALE } from '../templates/defaults/index.js';
+import { canonical } from '../templates/locale.js';
 
 const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
 const positiveInt = z.number().int().positive();
@@ -88,11 +90,14 @@ export const channelConfigSchema = z
     });
   });
 
+/** A BCP 47 language tag (any case): checked here so a bad one is a config error, not a start-up crash. */
+const localeTagSchema = z.string().min(1).refine((tag) => canonical(tag) !== undefined, 'must be a BCP 47 language tag, e.g. en, pt-BR, zh-Hant');
+
 export const configTemplateSchema = z.strictObject({
   channel: channelSchema,
   type: templateTypeSchema,
   /** BCP 47 tag; omitted = any language (used after the locale chain). */
-  locale: z.string().min(1).optional(),
+  locale: localeTagSchema.optional(),
   subject: z.string().optional(),
   content: z.string(),
   /** Plain-text part for HTML mail; generated from content when absent. */
@@ -146,7 +151,7 @@ export const configSchema = z.strictObject({
   sms: channelConfigSchema.optional(),
   templates: z.array(configTemplateSchema).default([]),
   /** Language used when a message has none, and the last step of every locale chain. @default en */
-  defaultLocale: z.string().min(1).default('en'),
+  defaultLocale: localeTagSchema.default(BUILTIN_DEFAULT_LOCALE),
   limits: limitsSchema.prefault({}),
   ingest: ingestSchema.prefault({}),
   metrics: metricsSchema.prefault({}),

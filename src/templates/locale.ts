@@ -1,6 +1,7 @@
 import type { Payload } from '../messages/types.js';
 
-const canonical = (tag: string): string | undefined => {
+/** The canonical form of a BCP 47 tag (`EN-us` → `en-US`), or undefined when it is not one. */
+export const canonical = (tag: string): string | undefined => {
   try {
     return Intl.getCanonicalLocales(tag)[0];
   } catch {

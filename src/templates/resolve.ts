@@ -5,7 +5,7 @@ import type { ConnectorTemplate, MessageContent, Provider } from '../providers/t
 import { compileTemplate, stripHeaderControls, type CompiledTemplate } from './compile.js';
 import { BUILTIN_TEMPLATES } from './defaults/index.js';
 import { htmlToText } from './html-to-text.js';
-import { localeChain } from './locale.js';
+import { canonical, localeChain } from './locale.js';
 
 /** A template ready to render, compiled once at start-up. */
 export type LocalCompiled = {
@@ -57,7 +57,7 @@ export type TemplateResolver = {
 export const createTemplateResolver = (templates: readonly ConfigTemplate[], defaultLocale: string): TemplateResolver => {
   const section = new Map<string, LocalCompiled>();
   for (const t of templates) {
-    const locale = t.locale === undefined ? ANY_LOCALE : (Intl.getCanonicalLocales(t.locale)[0] ?? t.locale);
+    const locale = t.locale === undefined ? ANY_LOCALE : (canonical(t.locale) ?? t.locale);
     const k = key(t.channel, t.type, locale);
     if (section.has(k)) continue; // first one wins, as written
     section.set(k, compileLocal(`config:${t.type}:${locale}`, { ...t, contentType: t.contentType ?? (t.channel === 'email' ? 'text/html' : 'text/plain') }));

@@ -118,6 +118,19 @@ describe('config', () => {
     );
   });
 
+  it('rejects a language tag that is not BCP 47 as a config error, not a start-up crash', () => {
+    expect(
+      issuesOf({
+        defaultLocale: 'en_US',
+        templates: [{ channel: 'sms', type: 'SignIn', locale: 'pt_BR', content: 'Código {{code}}' }],
+      }),
+    ).toEqual([
+      'templates[0].locale: must be a BCP 47 language tag, e.g. en, pt-BR, zh-Hant',
+      'defaultLocale: must be a BCP 47 language tag, e.g. en, pt-BR, zh-Hant',
+    ]);
+    expect(issuesOf({ defaultLocale: 'EN-us', templates: [{ channel: 'sms', type: 'SignIn', locale: 'zh-hant-tw', content: '{{code}}' }] })).toEqual([]);
+  });
+
   it('reads YAML and JSON files and reports unreadable ones', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cfg-'));
     await writeFile(join(dir, 'a.yaml'), 'queue:\n  concurrency: 7\n');
