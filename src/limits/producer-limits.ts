@@ -5,7 +5,7 @@ import { RateLimitedError } from '../errors/rate-limited-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Channel } from '../messages/types.js';
 import { ipBucket } from './ip-bucket.js';
-import { createRecipientHasher } from './recipient-key.js';
+import { createKeyHasher, createRecipientHasher } from './recipient-key.js';
 import { createSlidingWindow, type WindowHit, type WindowLimit } from './sliding-window.js';
 
 export type ProducerLimits = {
@@ -32,6 +32,7 @@ export type LimitCheck = { channel: Channel; to: string; country: string | undef
 /** The checks made before a message is enqueued. Throws ValidationError or RateLimitedError; counts nothing then. */
 export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limits, ring }: LimitScope) => {
   const window = createSlidingWindow(redis);
+  const hashKey = createKeyHasher(ring);
   const hash = createRecipientHasher(ring);
   const upper = (list: readonly string[] | undefined) => new Set((list ?? []).map((c) => c.toUpperCase()));
   const allow = upper(limits.sms?.allowCountries);
@@ -44,8 +45,9 @@ export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limi
       }
     }
     const hits: (WindowHit & { scope: 'ip' | 'recipient' })[] = [];
+    // IP buckets are hashed as they are: the recipient normaliser would drop IPv4's dots.
     const bucket = limits.perIp && ip !== undefined ? ipBucket(ip) : undefined;
-    if (limits.perIp && bucket) hits.push({ key: `${base}:ip:${hash(bucket)}`, limit: limits.perIp, scope: 'ip' });
+    if (limits.perIp && bucket) hits.push({ key: `${base}:ip:${hashKey(bucket)}`, limit: limits.perIp, scope: 'ip' });
     if (limits.perRecipient) hits.push({ key: `${base}:to:${channel}:${hash(to)}`, limit: limits.perRecipient, scope: 'recipient' });
     const { waitMs, refused } = await window.hit(hits, randomUUID());
     if (waitMs > 0) throw new RateLimitedError(hits[refused ?? 0]?.scope ?? 'recipient', waitMs);

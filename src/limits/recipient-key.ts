@@ -2,16 +2,22 @@ import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import type { KeyRing } from '../crypto/key-ring.js';
 
 /**
- * A keyed hash of a normalised recipient (or IP bucket) for limit counters: Redis never holds the
- * recipient. The HMAC key is derived from the payload keys (the lowest key id in code-point order,
- * so switching `current` during rotation keeps counters); without keys, plain SHA-256 (not plain
- * text, but guessable by someone with a list of candidate addresses: configure keys in production).
+ * A keyed hash for limit counters (recipients, IP buckets): Redis never holds the value. The HMAC
+ * key is derived from the payload keys (the lowest key id in code-point order, so switching
+ * `current` during rotation keeps counters); without keys, plain SHA-256 (not plain text, but
+ * guessable by someone with a list of candidates: configure keys in production).
  */
-export const createRecipientHasher = (ring: KeyRing | undefined): ((recipient: string) => string) => {
+export const createKeyHasher = (ring: KeyRing | undefined): ((value: string) => string) => {
   const first = ring ? [...ring.keys.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))[0] : undefined;
-  if (!first) return (recipient) => createHash('sha256').update(normalizeRecipient(recipient)).digest('base64url');
+  if (!first) return (value) => createHash('sha256').update(value).digest('base64url');
   const key = Buffer.from(hkdfSync('sha256', first[1], Buffer.alloc(0), 'otp-courier recipient limit', 32));
-  return (recipient) => createHmac('sha256', key).update(normalizeRecipient(recipient)).digest('base64url');
+  return (value) => createHmac('sha256', key).update(value).digest('base64url');
+};
+
+/** The key hasher applied to the normalised recipient, so one address counts as one whatever its spelling. */
+export const createRecipientHasher = (ring: KeyRing | undefined): ((recipient: string) => string) => {
+  const hash = createKeyHasher(ring);
+  return (recipient) => hash(normalizeRecipient(recipient));
 };
 
 /**
