@@ -1,5 +1,6 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
+import { createDeadline } from '../../abort/deadline.js';
 import { isDeliveryError } from '../../errors/delivery-error.js';
 import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
 import type { AwsSesConfig } from './config.js';
@@ -25,9 +26,9 @@ export const sendSesEmail = async (
   ctx: SendContext,
 ): Promise<SendResult> => {
   const command = new SendEmailCommand(buildSendEmailInput(config, message));
-  const deadline = AbortSignal.timeout(timeoutMs);
+  const deadline = createDeadline(timeoutMs, ctx.signal);
   try {
-    const output = await client.send(command, { abortSignal: AbortSignal.any([ctx.signal, deadline]) });
+    const output = await client.send(command, { abortSignal: deadline.signal });
     return { providerMessageId: output.MessageId };
   } catch (error) {
     if (isDeliveryError(error)) throw error;
@@ -38,10 +39,12 @@ export const sendSesEmail = async (
         name: fields.name ?? 'Error',
         httpStatusCode: fields.$metadata?.httpStatusCode,
         systemCode: fields.code,
-        timedOut: deadline.aborted,
+        timedOut: deadline.timedOut(),
         aborted: ctx.signal.aborted,
       },
       error,
     );
+  } finally {
+    deadline.dispose();
   }
 };

@@ -30,9 +30,6 @@ export type HttpClientOptions = {
 };
 
 export type HttpClient = {
-  readonly origin: string;
-  /** The base URL's path without trailing slash (`''` for a bare origin). */
-  readonly basePath: string;
   request(req: HttpRequest): Promise<HttpResponse>;
   close(): Promise<void>;
 };
@@ -61,19 +58,38 @@ export const createHttpClient = ({ baseUrl, provider, timeoutMs = DEFAULT_TIMEOU
       const text = await res.body.text();
       return { status: res.statusCode, headers: res.headers, body: text };
     } catch (error) {
-      throw toNetworkError(provider, error, deadline.timedOut());
+      throw toNetworkError(provider, error, deadline.timedOut(), signal?.aborted === true);
     } finally {
       deadline.dispose();
     }
   };
 
-  return { origin: url.origin, basePath, request, close: () => pool.close() };
+  return { request, close: () => pool.close() };
 };
 
-const toNetworkError = (provider: string, error: unknown, timedOut: boolean): DeliveryError => {
+/** A client for a full endpoint URL (`https://host/path?query`), and the path and query to request on it. */
+export type EndpointClient = { http: HttpClient; path: string };
+
+/**
+ * For connectors whose endpoint is one full URL (Logto's `endpoint`): the pool is on its origin
+ * and every request goes to its path and query.
+ */
+export const createEndpointClient = (endpoint: string, options: Omit<HttpClientOptions, 'baseUrl'>): EndpointClient => {
+  const url = new URL(endpoint);
+  return { http: createHttpClient({ ...options, baseUrl: url.origin }), path: `${url.pathname}${url.search}` };
+};
+
+/**
+ * `timedOut`: our own `timeoutMs` fired. `aborted`: the caller's signal fired (worker shutdown,
+ * message deadline), which is retryable but no network failure.
+ */
+const toNetworkError = (provider: string, error: unknown, timedOut: boolean, aborted: boolean): DeliveryError => {
   if (isDeliveryError(error)) return error;
   if (timedOut || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || error instanceof undiciErrors.ConnectTimeoutError) {
     return new DeliveryError({ kind: 'retryable', provider, code: 'timeout', message: 'request timed out', cause: error });
+  }
+  if (aborted) {
+    return new DeliveryError({ kind: 'retryable', provider, code: 'aborted', message: 'send aborted', cause: error });
   }
   const code = (error as { code?: unknown }).code;
   return new DeliveryError({

@@ -30,10 +30,7 @@ export const sendPostmarkEmail = async (
     if (error instanceof Errors.PostmarkError && error.statusCode >= 400) {
       throw classifyPostmarkError({ status: error.statusCode, errorCode: error.code, headers: call.response?.headers });
     }
-    if (ctx.signal.aborted) {
-      throw new DeliveryError({ kind: 'retryable', provider: 'postmark', code: 'aborted', message: 'send aborted', cause: call.failure ?? error });
-    }
-    // Timeouts and network errors, as our transport classified them before the SDK flattened them.
+    // Timeouts, aborts and network errors, as our transport classified them before the SDK flattened them.
     if (call.failure) throw call.failure;
     throw new DeliveryError({ kind: 'retryable', provider: 'postmark', code: 'network_error', message: 'network error', cause: error });
   }
