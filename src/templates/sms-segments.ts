@@ -1,3 +1,4 @@
+import { GSM7_BASIC, GSM7_EXTENSION } from '../providers/shared/sms-text/gsm7.js';
 /**
  * SMS length in the units carriers bill: GSM 03.38 (3GPP TS 23.038) septets, or UTF-16 code units
  * when any character is outside the GSM-7 default alphabet and its extension table.
@@ -21,12 +22,6 @@ export type SmsSegments = {
   units: number;
   segments: number;
 };
-
-const GSM7_BASIC = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
-    '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
-);
-const GSM7_EXTENSION = new Set('\f^{}\\[~]|€');
 
 const LIMITS: Record<SmsEncoding, { single: number; multipart: number }> = {
   'GSM-7': { single: 160, multipart: 153 },

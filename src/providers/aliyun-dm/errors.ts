@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DeliveryError, permanent, rateLimited } from '../../errors/delivery-error.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
 import type { HttpResponse } from '../http/client.js';
+import { parseJsonAs } from '../http/json.js';
 import { aliyunErrorCode, classifyAliyunCommonCode } from '../aliyun-rpc/errors.js';
 
 const PROVIDER = 'aliyun-dm';
@@ -57,11 +58,4 @@ export const classifyDmResponse = (res: Pick<HttpResponse, 'status' | 'headers' 
   return classifyHttpStatus({ provider: PROVIDER, status: res.status, headers: res.headers, code });
 };
 
-export const parseEnvId = (body: string): string | undefined => {
-  try {
-    const parsed = singleSendMailResultSchema.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data.EnvId : undefined;
-  } catch {
-    return undefined;
-  }
-};
+export const parseEnvId = (body: string): string | undefined => parseJsonAs(singleSendMailResultSchema, body)?.EnvId;

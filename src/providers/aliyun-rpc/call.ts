@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createHttpClient, type HttpResponse } from '../http/client.js';
-import { canonicalQuery, percentEncode, signRpc } from './signature.js';
+import { canonicalQuery, percentEncode, signCanonical } from './signature.js';
 
 export type SignedFormInput = {
   action: string;
@@ -16,26 +16,32 @@ export type SignedFormInput = {
 /** `2024-05-01T08:00:00Z`: ISO 8601 in UTC without milliseconds, as the RPC gateway wants. */
 export const formatTimestamp = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** The common RPC parameters plus the operation's, unsigned. */
+const unsignedParams = (input: SignedFormInput): Record<string, string> => ({
+  ...input.params,
+  Action: input.action,
+  Version: input.version,
+  Format: 'JSON',
+  AccessKeyId: input.accessKeyId,
+  SignatureMethod: 'HMAC-SHA1',
+  SignatureVersion: '1.0',
+  SignatureNonce: input.nonce,
+  Timestamp: formatTimestamp(input.timestamp),
+});
+
 /** The common RPC parameters plus the operation's, with `Signature` (signed for POST). */
 export const signedParams = (input: SignedFormInput): Record<string, string> => {
-  const params: Record<string, string> = {
-    ...input.params,
-    Action: input.action,
-    Version: input.version,
-    Format: 'JSON',
-    AccessKeyId: input.accessKeyId,
-    SignatureMethod: 'HMAC-SHA1',
-    SignatureVersion: '1.0',
-    SignatureNonce: input.nonce,
-    Timestamp: formatTimestamp(input.timestamp),
-  };
-  return { ...params, Signature: signRpc('POST', params, input.accessKeySecret) };
+  const params = unsignedParams(input);
+  return { ...params, Signature: signCanonical('POST', canonicalQuery(params), input.accessKeySecret) };
 };
 
-/** The `application/x-www-form-urlencoded` body: every parameter, Signature included, Aliyun-encoded. */
+/**
+ * The `application/x-www-form-urlencoded` body: every parameter, Signature included, Aliyun-encoded.
+ * The canonical query is built once: it is both what is signed and the body before `Signature`.
+ */
 export const signedFormBody = (input: SignedFormInput): string => {
-  const params = signedParams(input);
-  return `${canonicalQuery(params)}&Signature=${percentEncode(params.Signature ?? '')}`;
+  const query = canonicalQuery(unsignedParams(input));
+  return `${query}&Signature=${percentEncode(signCanonical('POST', query, input.accessKeySecret))}`;
 };
 
 export type AliyunRpcClientOptions = {

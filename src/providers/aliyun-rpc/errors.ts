@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeliveryError, permanent, rateLimited, retryable } from '../../errors/delivery-error.js';
+import { parseJsonAs } from '../http/json.js';
 
 /** Body of every RPC gateway error (and of product errors with a non-2xx status). */
 export const aliyunErrorBodySchema = z.object({
@@ -11,14 +12,7 @@ export const aliyunErrorBodySchema = z.object({
 });
 
 /** The vendor code of an error body, if the body is one. Never returns the message text. */
-export const aliyunErrorCode = (body: string): string | undefined => {
-  try {
-    const parsed = aliyunErrorBodySchema.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data.Code : undefined;
-  } catch {
-    return undefined;
-  }
-};
+export const aliyunErrorCode = (body: string): string | undefined => parseJsonAs(aliyunErrorBodySchema, body)?.Code;
 
 /** API QPS throttles are per second: a short wait is enough. */
 const THROTTLE_WAIT_MS = 1_000;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DeliveryError, permanent, rateLimited, retryable } from '../../errors/delivery-error.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
 import type { HttpResponse } from '../http/client.js';
+import { parseJsonAs } from '../http/json.js';
 import { classifyAliyunCommonCode } from '../aliyun-rpc/errors.js';
 import { msUntilNextChinaDay, msUntilNextChinaMonth } from '../shared/china-time.js';
 
@@ -111,11 +112,4 @@ export const classifySendSmsResponse = (
   return known ?? classifyHttpStatus({ provider: PROVIDER, status: res.status, headers: res.headers, code: body?.Code });
 };
 
-export const parseSendSmsResponse = (text: string): SendSmsResponse | undefined => {
-  try {
-    const parsed = sendSmsResponseSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-};
+export const parseSendSmsResponse = (text: string): SendSmsResponse | undefined => parseJsonAs(sendSmsResponseSchema, text);

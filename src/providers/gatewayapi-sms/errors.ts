@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeliveryError, type DeliveryErrorKind, type DeliveryErrorScope } from '../../errors/delivery-error.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
+import { parseJsonAs } from '../http/json.js';
 import { parseRetryAfterMs } from '../http/retry-after.js';
 
 const PROVIDER = 'gatewayapi-sms';
@@ -60,12 +61,8 @@ export type GatewayApiFailure = {
 };
 
 const parseCode = (body: string): string | undefined => {
-  try {
-    const parsed = errorBodySchema.safeParse(JSON.parse(body));
-    return parsed.success ? `0x${parsed.data.code.slice(2).toUpperCase()}` : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJsonAs(errorBodySchema, body);
+  return parsed === undefined ? undefined : `0x${parsed.code.slice(2).toUpperCase()}`;
 };
 
 /**

@@ -1,8 +1,8 @@
-import { createHttpClient } from '../http/client.js';
+import { createEndpointClient } from '../http/client.js';
 import { toLocalSmsTemplates } from '../shared/templates.js';
 import { defineProvider } from '../types.js';
 import { GATEWAYAPI_MTSMS_URL, gatewayApiSmsConfigSchema } from './config.js';
-import { sendGatewayApiSms } from './send.js';
+import { gatewayApiHeaders, sendGatewayApiSms } from './send.js';
 
 /** GatewayAPI (gatewayapi.com / .eu) REST MT SMS, with Logto's `connector-gatewayapi-sms` config. */
 export const gatewayapiSmsProvider = defineProvider({
@@ -11,15 +11,14 @@ export const gatewayapiSmsProvider = defineProvider({
   configSchema: gatewayApiSmsConfigSchema,
   create(config, { channel }) {
     // Logto's endpoint is the full URL: pool on its origin, post to its path and query.
-    const url = new URL(config.endpoint ?? GATEWAYAPI_MTSMS_URL);
-    const path = `${url.pathname}${url.search}`;
-    const http = createHttpClient({ baseUrl: url.origin, provider: 'gatewayapi-sms', timeoutMs: config.timeoutMs });
+    const { http, path } = createEndpointClient(config.endpoint ?? GATEWAYAPI_MTSMS_URL, { provider: 'gatewayapi-sms', timeoutMs: config.timeoutMs });
+    const headers = gatewayApiHeaders(config);
     return {
       id: 'gatewayapi-sms',
       channel,
       templates: toLocalSmsTemplates(config.templates),
       acceptsRenderedContent: true,
-      send: (message, ctx) => sendGatewayApiSms(http, path, config, message, ctx),
+      send: (message, ctx) => sendGatewayApiSms(http, path, headers, config, message, ctx),
       close: () => http.close(),
     };
   },

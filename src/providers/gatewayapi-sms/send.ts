@@ -37,10 +37,18 @@ export const toGatewayApiRequest = (message: OutgoingMessage, config: GatewayApi
 /** `{"ids": [421332671], "usage": {…}}` */
 const successSchema = z.object({ ids: z.array(z.union([z.number(), z.string()])) });
 
-/** `POST {endpoint}` (a full URL) with HTTP Basic `apiToken:` (empty password). */
+/** The request headers every send of a connector shares (HTTP Basic `apiToken:`); built once, in `create()`. */
+export const gatewayApiHeaders = (config: GatewayApiSmsConfig): Readonly<Record<string, string>> => ({
+  'content-type': 'application/json',
+  accept: 'application/json',
+  authorization: basicAuth(config.apiToken, ''),
+});
+
+/** `POST {endpoint}` (a full URL) with HTTP Basic `apiToken:` (empty password; `headers` from `gatewayApiHeaders`). */
 export const sendGatewayApiSms = async (
   http: HttpClient,
   path: string,
+  headers: Readonly<Record<string, string>>,
   config: GatewayApiSmsConfig,
   message: OutgoingMessage,
   { signal }: SendContext,
@@ -48,11 +56,7 @@ export const sendGatewayApiSms = async (
   const res = await http.request({
     method: 'POST',
     path,
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      authorization: basicAuth(config.apiToken, ''),
-    },
+    headers,
     body: JSON.stringify(toGatewayApiRequest(message, config)),
     signal,
   });

@@ -1,4 +1,4 @@
-import { createHttpClient } from '../http/client.js';
+import { createEndpointClient } from '../http/client.js';
 import type { Provider, ProviderDeps } from '../types.js';
 import type { HttpWebhookConfig } from './config.js';
 import { classifyWebhookStatus } from './errors.js';
@@ -15,9 +15,7 @@ export const createHttpWebhookConnector = (
   config: HttpWebhookConfig,
   { channel }: ProviderDeps,
 ): Provider => {
-  const url = new URL(config.endpoint);
-  const path = `${url.pathname}${url.search}`;
-  const http = createHttpClient({ baseUrl: url.origin, provider: id, timeoutMs: config.timeoutMs });
+  const { http, path } = createEndpointClient(config.endpoint, { provider: id, timeoutMs: config.timeoutMs });
   const key = config.signingSecret === undefined ? undefined : signingKey(config.signingSecret);
   return {
     id,

@@ -1,7 +1,7 @@
 import { createHttpClient } from '../http/client.js';
 import { defineProvider } from '../types.js';
 import { MAILGUN_API_URL, mailgunConfigSchema } from './config.js';
-import { sendMailgunEmail } from './send.js';
+import { mailgunTarget, sendMailgunEmail } from './send.js';
 import { toMailgunTemplates } from './templates.js';
 
 /** Mailgun messages API, as Logto's `connector-mailgun` sends it. */
@@ -15,12 +15,13 @@ export const mailgunProvider = defineProvider({
       provider: 'mailgun',
       timeoutMs: config.timeoutMs,
     });
+    const target = mailgunTarget(config);
     return {
       id: 'mailgun',
       channel,
       templates: toMailgunTemplates(config.deliveries),
       acceptsRenderedContent: true,
-      send: (message, ctx) => sendMailgunEmail(http, config, message, ctx),
+      send: (message, ctx) => sendMailgunEmail(http, target, config, message, ctx),
       close: () => http.close(),
     };
   },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeliveryError } from '../../errors/delivery-error.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
+import { parseJsonAs } from '../http/json.js';
 import { parseRetryAfterMs } from '../http/retry-after.js';
 
 const PROVIDER = 'sendgrid-email';
@@ -17,14 +18,8 @@ export type SendgridFailure = {
   body: string;
 };
 
-const failingFields = (body: string): string[] => {
-  try {
-    const parsed = errorBodySchema.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data.errors.flatMap((e) => (typeof e.field === 'string' ? [e.field] : [])) : [];
-  } catch {
-    return [];
-  }
-};
+const failingFields = (body: string): string[] =>
+  parseJsonAs(errorBodySchema, body)?.errors.flatMap((e) => (typeof e.field === 'string' ? [e.field] : [])) ?? [];
 
 const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 

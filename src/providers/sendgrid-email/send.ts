@@ -4,9 +4,17 @@ import type { SendgridEmailConfig } from './config.js';
 import { classifySendgridError } from './errors.js';
 import { buildMailSendBody } from './request.js';
 
+/** The request headers every send of a connector shares (`Bearer {apiKey}`); built once, in `create()`. */
+export const sendgridHeaders = (config: SendgridEmailConfig): Readonly<Record<string, string>> => ({
+  authorization: `Bearer ${config.apiKey}`,
+  'content-type': 'application/json',
+  accept: 'application/json',
+});
+
 /** `POST /v3/mail/send`; SendGrid answers 202 with an empty body and the id in `X-Message-Id`. */
 export const sendSendgridEmail = async (
   http: HttpClient,
+  headers: Readonly<Record<string, string>>,
   config: SendgridEmailConfig,
   message: OutgoingMessage,
   ctx: SendContext,
@@ -14,7 +22,7 @@ export const sendSendgridEmail = async (
   const res = await http.request({
     method: 'POST',
     path: '/v3/mail/send',
-    headers: { authorization: `Bearer ${config.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
+    headers,
     body: JSON.stringify(buildMailSendBody(config, message)),
     signal: ctx.signal,
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeliveryError, permanent, retryable } from '../../errors/delivery-error.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
+import { parseJsonAs } from '../http/json.js';
 
 const PROVIDER = 'smsaero';
 
@@ -23,14 +24,7 @@ export type SmsAeroFailure = {
 const NO_CREDITS = /no credits|insufficient|not enough|balance|недостаточно|баланс/i;
 const BAD_SIGN = /\bsign\b|signature|подпис/i;
 
-const parse = (body: string): z.infer<typeof smsAeroBodySchema> | undefined => {
-  try {
-    const result = smsAeroBodySchema.safeParse(JSON.parse(body));
-    return result.success ? result.data : undefined;
-  } catch {
-    return undefined;
-  }
-};
+const parse = (body: string): z.infer<typeof smsAeroBodySchema> | undefined => parseJsonAs(smsAeroBodySchema, body);
 
 /**
  * Maps an SMS Aero failure: a non-2xx status (401 credentials, 400 validation, 429, 5xx), a 2xx

@@ -25,16 +25,25 @@ const successSchema = z.object({
   data: z.object({ id: z.union([z.number(), z.string()]).optional() }).loose().nullish(),
 });
 
-/** `POST {endpoint}/v2/sms/send` with HTTP Basic `email:apiKey`. */
-export const sendSmsAero = async (http: HttpClient, config: SmsAeroConfig, message: OutgoingMessage, { signal }: SendContext): Promise<SendResult> => {
+/** The request headers every send of a connector shares (HTTP Basic `email:apiKey`); built once, in `create()`. */
+export const smsAeroHeaders = (config: SmsAeroConfig): Readonly<Record<string, string>> => ({
+  'content-type': 'application/json',
+  accept: 'application/json',
+  authorization: basicAuth(config.email, config.apiKey),
+});
+
+/** `POST {endpoint}/v2/sms/send` with HTTP Basic `email:apiKey` (`headers` from `smsAeroHeaders`). */
+export const sendSmsAero = async (
+  http: HttpClient,
+  headers: Readonly<Record<string, string>>,
+  config: SmsAeroConfig,
+  message: OutgoingMessage,
+  { signal }: SendContext,
+): Promise<SendResult> => {
   const res = await http.request({
     method: 'POST',
     path: '/v2/sms/send',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      authorization: basicAuth(config.email, config.apiKey),
-    },
+    headers,
     body: JSON.stringify(toSmsAeroRequest(message, config)),
     signal,
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DeliveryError, permanent, rateLimited, retryable } from '../../errors/delivery-error.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
 import type { HttpResponse } from '../http/client.js';
+import { parseJsonAs } from '../http/json.js';
 import { msUntilNextChinaDay } from '../shared/china-time.js';
 
 const PROVIDER = 'tencent-sms';
@@ -122,14 +123,7 @@ export const classifyTencentCode = (code: string, now = Date.now()): DeliveryErr
   return (family?.[1] ?? badContent)(code, now);
 };
 
-export const parseTencentResponse = (text: string): TencentResponse | undefined => {
-  try {
-    const parsed = tencentResponseSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-};
+export const parseTencentResponse = (text: string): TencentResponse | undefined => parseJsonAs(tencentResponseSchema, text);
 
 /**
  * Classifies a SendSms response; undefined means accepted. API errors come with HTTP 200 and

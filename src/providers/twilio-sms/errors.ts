@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeliveryError, type DeliveryErrorKind, type DeliveryErrorScope } from '../../errors/delivery-error.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
+import { parseJsonAs } from '../http/json.js';
 import { parseRetryAfterMs } from '../http/retry-after.js';
 
 const PROVIDER = 'twilio-sms';
@@ -77,12 +78,8 @@ export type TwilioFailure = {
 };
 
 const parseCode = (body: string): string | undefined => {
-  try {
-    const parsed = twilioErrorBodySchema.safeParse(JSON.parse(body));
-    return parsed.success ? String(parsed.data.code) : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJsonAs(twilioErrorBodySchema, body);
+  return parsed === undefined ? undefined : String(parsed.code);
 };
 
 /** Maps a non-2xx Twilio response to a `DeliveryError` (Twilio code first, then the HTTP status). */

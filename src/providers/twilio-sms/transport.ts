@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import twilio from 'twilio';
 import { createHttpClient, type HttpClient } from '../http/client.js';
 import { classifyTwilioError } from './errors.js';
-import { basicAuth } from '../http/json.js';
+import { basicAuth, parseJson } from '../http/json.js';
 
 type RequestOptions = Parameters<twilio.RequestClient['request']>[0];
 type SdkResponse<T> = Awaited<ReturnType<twilio.RequestClient['request']>> & { body: T };
@@ -56,7 +56,7 @@ class UndiciRequestClient extends twilio.RequestClient {
       ...(signal ? { signal } : {}),
     });
     if (res.status < 200 || res.status >= 300) throw classifyTwilioError(res);
-    return { statusCode: res.status, headers: res.headers, body: parseJson(res.body) };
+    return { statusCode: res.status, headers: res.headers, body: parseBody(res.body) as TData };
   }
 }
 
@@ -98,10 +98,7 @@ const entries = (value: unknown): Array<[string, string]> => {
  * The SDK types a response body as the request's data type; it is really the parsed JSON, which
  * the provider validates where it reads it. A 2xx body that is not JSON still means "accepted".
  */
-const parseJson = (text: string) => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return {};
-  }
+const parseBody = (text: string): unknown => {
+  const parsed = parseJson(text);
+  return parsed === undefined ? {} : parsed;
 };

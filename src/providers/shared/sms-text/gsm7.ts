@@ -1,10 +1,11 @@
 /** GSM 03.38 default alphabet (one septet each), without the escape character itself. */
-const BASIC =
+export const GSM7_BASIC: ReadonlySet<string> = new Set(
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
-  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+    '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+);
 /** GSM 03.38 extension table (escape + one septet each). */
-const EXTENSION = '\f^{}\\[~]|€';
-const GSM7 = new Set([...BASIC, ...EXTENSION]);
+export const GSM7_EXTENSION: ReadonlySet<string> = new Set('\f^{}\\[~]|€');
+const GSM7 = new Set([...GSM7_BASIC, ...GSM7_EXTENSION]);
 
 /**
  * Whether `text` can only be sent as UCS-2 ("unicode") SMS: true when any character is outside
