@@ -10,6 +10,7 @@ import { connectionFromConfig, createRedis } from '../redis/connection.js';
 import { pingRedis, startOpsServer } from '../ops/server.js';
 import { buildConnectors, closeConnectors } from '../worker/connectors.js';
 import { createDeliveryWorker } from '../worker/delivery-worker.js';
+import { createTemplateResolver } from '../templates/resolve.js';
 
 export type Runtime = { close(): Promise<void> };
 
@@ -22,10 +23,11 @@ export const createRegistry = (): Registry => {
 /** The worker process: BullMQ worker, connectors, and /metrics /healthz /readyz on metrics.port. */
 export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, registry: Registry, options: { ops?: boolean } = {}): Promise<Runtime & { redis: Redis | Cluster }> => {
   const redis = createRedis(connectionFromConfig(loaded.config.redis), 'worker');
-  redis.on('error', () => {});
   const connectors = buildConnectors(loaded.chains, logger);
-  for (const w of configWarnings(loaded, connectors)) logger.warn({ path: w.path }, `config: ${w.message}`);
-  const worker = createDeliveryWorker({ loaded, connection: redis, connectors, registry, logger });
+  // Templates compile once, for the start-up checks and the worker.
+  const resolver = createTemplateResolver(loaded.config.templates, loaded.config.defaultLocale);
+  for (const w of configWarnings(loaded, connectors, resolver)) logger.warn({ path: w.path }, `config: ${w.message}`);
+  const worker = createDeliveryWorker({ loaded, connection: redis, connectors, registry, logger, resolver });
   const ops =
     options.ops === false
       ? undefined
@@ -66,7 +68,6 @@ export const producerOptionsFromConfig = (loaded: LoadedConfig, registry?: Regis
 export const startIngestRuntime = async (loaded: LoadedConfig, logger: Logger, registry: Registry): Promise<Runtime & { app: FastifyInstance; producer: Producer }> => {
   const { config } = loaded;
   const redis = createRedis(connectionFromConfig(config.redis), 'producer');
-  redis.on('error', () => {});
   const producer = createProducer({ ...producerOptionsFromConfig(loaded, registry), connection: redis });
   let closing = false;
   const app = createIngestServer({

@@ -2,7 +2,7 @@ import type { ValidationIssue } from '../errors/validation-error.js';
 import { isDeliveryError } from '../errors/delivery-error.js';
 import { TEMPLATE_TYPES, type Channel } from '../messages/types.js';
 import { compileTemplate } from '../templates/compile.js';
-import { createTemplateResolver } from '../templates/resolve.js';
+import { createTemplateResolver, type TemplateResolver } from '../templates/resolve.js';
 import { smsSegments } from '../templates/sms-segments.js';
 import type { Connector } from '../worker/connectors.js';
 import type { LoadedConfig } from './load.js';
@@ -35,7 +35,11 @@ const checkTemplate = ({ path, channel, texts, sms }: Checked): ValidationIssue[
  * Non-fatal findings, for `config check` and the worker's start-up log: unknown variables, broken
  * placeholders, SMS longer than two segments, and message types a connector cannot render.
  */
-export const configWarnings = ({ config }: LoadedConfig, connectors: Record<Channel, Connector[]>): ValidationIssue[] => {
+export const configWarnings = (
+  { config }: LoadedConfig,
+  connectors: Record<Channel, Connector[]>,
+  resolver: TemplateResolver = createTemplateResolver(config.templates, config.defaultLocale),
+): ValidationIssue[] => {
   const checked: Checked[] = config.templates.map((t, i) => ({
     path: `templates[${i}]`,
     channel: t.channel,
@@ -51,7 +55,6 @@ export const configWarnings = ({ config }: LoadedConfig, connectors: Record<Chan
     }
   }
   const warnings = checked.flatMap(checkTemplate);
-  const resolver = createTemplateResolver(config.templates, config.defaultLocale);
   for (const channel of ['email', 'sms'] as const) {
     for (const c of connectors[channel]) {
       const missing = TEMPLATE_TYPES.filter((type) => {

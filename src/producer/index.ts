@@ -1,4 +1,3 @@
-import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { seal } from '../crypto/envelope.js';
@@ -6,7 +5,8 @@ import { parseKeyRing } from '../crypto/key-ring.js';
 import { toIssues, ValidationError } from '../errors/validation-error.js';
 import { createLimitChecker, type ProducerLimits } from '../limits/producer-limits.js';
 import { createEnqueuedCounter } from '../metrics/metrics.js';
-import { deadLetterQueueName, messageJobOptions, type JobData, type Outcome } from '../messages/job-data.js';
+import { messageJobOptions, type JobData, type Outcome } from '../messages/job-data.js';
+import { openMessageQueues } from '../messages/queues.js';
 import { createRedis, ensureReady, isRedisInstance, type ConnectionSpec } from '../redis/connection.js';
 import { sendInputSchema, type SendInput } from './input.js';
 import { waitForOutcome, type WaitOptions } from './outcome.js';
@@ -51,13 +51,11 @@ export const createProducer = (options: ProducerOptions): Producer => {
   const { queue: name = 'otp', prefix = '{otp}', ttlSeconds = 600 } = options;
   const owned = !isRedisInstance(options.connection);
   const redis = isRedisInstance(options.connection) ? options.connection : createRedis(options.connection, 'producer');
-  const queue = new Queue(name, { connection: redis, prefix });
-  const deadLetters = new Queue(deadLetterQueueName(name), { connection: redis, prefix });
+  const queues = openMessageQueues(name, redis, prefix);
+  const { queue, deadLetters } = queues;
   const ring = options.encryptionKeys ? parseKeyRing(options.encryptionKeys) : undefined;
   const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring }) : undefined;
   const enqueued = options.registry ? createEnqueuedCounter(options.registry) : undefined;
-  // Connection errors surface on the calls that hit them; unheard, BullMQ would print them.
-  for (const q of [queue, deadLetters]) q.on('error', () => {});
 
   return {
     async send(input) {
@@ -100,7 +98,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
       return waitForOutcome(queue, deadLetters, id, waitOptions);
     },
     async close() {
-      await Promise.all([queue.close(), deadLetters.close()]);
+      await queues.close();
       if (owned) await redis.quit().catch(() => redis.disconnect());
     },
   };

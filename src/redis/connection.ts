@@ -33,7 +33,13 @@ export const isRedisInstance = (spec: ConnectionSpec): spec is Redis | Cluster =
  * `user:password@` authenticates with Redis ACLs.
  */
 export const createRedis = (spec: Exclude<ConnectionSpec, Redis | Cluster>, role: RedisRole): Redis | Cluster => {
-  const options = roleOptions(role);
+  const connection = connect(spec, roleOptions(role), role);
+  // Errors surface on the commands that hit them; unheard, ioredis would print each one as unhandled.
+  connection.on('error', () => {});
+  return connection;
+};
+
+const connect = (spec: Exclude<ConnectionSpec, Redis | Cluster>, options: RedisOptions, role: RedisRole): Redis | Cluster => {
   if (typeof spec === 'string') return new Redis({ ...fromUrl(spec), ...options, lazyConnect: false });
   if ('cluster' in spec) {
     const nodes = spec.cluster.map(fromUrl);

@@ -1,15 +1,16 @@
 import { setMaxListeners } from 'node:events';
-import { Queue, Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { LoadedConfig } from '../config/load.js';
 import { parseKeyRing } from '../crypto/key-ring.js';
-import { BACKOFF_TYPE, deadLetterQueueName } from '../messages/job-data.js';
+import { BACKOFF_TYPE } from '../messages/job-data.js';
+import { openMessageQueues } from '../messages/queues.js';
 import type { Channel } from '../messages/types.js';
 import { createWorkerMetrics } from '../metrics/metrics.js';
 import { registerQueueGauges } from '../metrics/queue-gauges.js';
-import { createTemplateResolver } from '../templates/resolve.js';
+import { createTemplateResolver, type TemplateResolver } from '../templates/resolve.js';
 import { backoffDelayMs } from './backoff.js';
 import type { Connector } from './connectors.js';
 import { addDeadLetter } from './dead-letters.js';
@@ -28,6 +29,8 @@ export type DeliveryWorkerDeps = {
   connectors: Record<Channel, Connector[]>;
   registry: Registry;
   logger: Logger;
+  /** Built from the config when not given (the runtime shares the one its start-up checks used). */
+  resolver?: TemplateResolver;
 };
 
 export type DeliveryWorker = {
@@ -39,11 +42,11 @@ export type DeliveryWorker = {
 };
 
 /** The BullMQ worker with the delivery pipeline, metrics and dead letters wired in. */
-export const createDeliveryWorker = ({ loaded, connection, connectors, registry, logger }: DeliveryWorkerDeps): DeliveryWorker => {
+export const createDeliveryWorker = ({ loaded, connection, connectors, registry, logger, resolver }: DeliveryWorkerDeps): DeliveryWorker => {
   const { config } = loaded;
   const prefix = config.redis.prefix;
-  const queue = new Queue(config.queue.name, { connection, prefix });
-  const deadLetters = new Queue(deadLetterQueueName(config.queue.name), { connection, prefix });
+  const queues = openMessageQueues(config.queue.name, connection, prefix);
+  const { queue, deadLetters } = queues;
   const ring = config.security.encryptionKeys ? parseKeyRing(config.security.encryptionKeys) : undefined;
   if (!ring) logger.warn('security.encryptionKeys is not set: recipients and codes are stored in Redis in plain text');
   const metrics = createWorkerMetrics(registry);
@@ -74,7 +77,7 @@ export const createDeliveryWorker = ({ loaded, connection, connectors, registry,
     queueConfig: config.queue,
     defaultLocale: config.defaultLocale,
     ring,
-    resolver: createTemplateResolver(config.templates, config.defaultLocale),
+    resolver: resolver ?? createTemplateResolver(config.templates, config.defaultLocale),
     health,
     rateGate: createRateGate(connection, prefix, rateLimits),
     sentMarker: createSentMarker(connection, prefix),
@@ -99,8 +102,6 @@ export const createDeliveryWorker = ({ loaded, connection, connectors, registry,
     },
   });
   worker.on('error', (error) => logger.error({ err: { message: error.message } }, 'worker error'));
-  // Redis blips are reported once by the worker; the queues' own copies would only repeat them.
-  for (const q of [queue, deadLetters]) q.on('error', () => {});
   // Jobs failed outside the pipeline (stalled too often, lock lost) still end in the dead-letter queue.
   worker.on('failed', (job: Job | undefined, error: Error) => {
     if (!job || isDeadLettered(error) || !job.finishedOn) return;
@@ -128,7 +129,7 @@ export const createDeliveryWorker = ({ loaded, connection, connectors, registry,
           await worker.close(true);
         }
         health.close();
-        await Promise.all([queue.close(), deadLetters.close()]);
+        await queues.close();
       })();
       return closing;
     },

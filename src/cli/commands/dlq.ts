@@ -1,6 +1,5 @@
-import { Queue } from 'bullmq';
 import { allDeadLetterIds, listDeadLetters, purgeDeadLetter, replayDeadLetter, showDeadLetter, type DeadLetterQueues } from '../../dlq/operations.js';
-import { deadLetterQueueName } from '../../messages/job-data.js';
+import { openMessageQueues } from '../../messages/queues.js';
 import { connectionFromConfig, createRedis, ensureReady } from '../../redis/connection.js';
 import { loadCliConfig, type GlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
@@ -8,19 +7,14 @@ import { CliError } from '../errors.js';
 const withQueues = async <T>(options: GlobalOptions, run: (queues: DeadLetterQueues) => Promise<T>): Promise<T> => {
   const { config } = await loadCliConfig(options);
   const redis = createRedis(connectionFromConfig(config.redis), 'producer');
-  redis.on('error', () => {});
-  const queue = new Queue(config.queue.name, { connection: redis, prefix: config.redis.prefix });
-  const deadLetters = new Queue(deadLetterQueueName(config.queue.name), { connection: redis, prefix: config.redis.prefix });
-  // Connection errors surface on the calls below, as one line.
-  queue.on('error', () => {});
-  deadLetters.on('error', () => {});
+  const queues = openMessageQueues(config.queue.name, redis, config.redis.prefix);
   try {
     await ensureReady(redis, 3000).catch(() => {
       throw new CliError(`Redis is not reachable at ${redact(config.redis.url ?? 'the configured cluster/sentinel')}`, 1);
     });
-    return await run({ queue, deadLetters });
+    return await run(queues);
   } finally {
-    await Promise.all([queue.close(), deadLetters.close()]);
+    await queues.close();
     await redis.quit().catch(() => redis.disconnect());
   }
 };
