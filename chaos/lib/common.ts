@@ -61,7 +61,7 @@ export const deadLetters = async (redisUrl: string, prefix: string, queueName = 
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const dl = new Queue(deadLetterQueueName(queueName), { connection: redis, prefix });
   try {
-    return await listDeadLetters({ queue: dl, deadLetters: dl });
+    return await listDeadLetters({ deadLetters: dl });
   } finally {
     await dl.close();
     redis.disconnect();

@@ -23,60 +23,57 @@ export type FleetOptions = {
 
 /** Worker processes (the built CLI, `otp-courier worker`) that can be killed and restarted. */
 export type Fleet = {
-  size(): number;
   /** Starts one worker; by default resolves once its /readyz answers 200. */
   start(options?: { waitReady?: boolean }): Promise<Spawned>;
   /** SIGKILLs one running worker at random; returns its sink tag, or undefined when none runs. */
   killRandom(): string | undefined;
-  kills(): number;
   /** Every kill so far: the worker's sink tag and when. */
   killLog(): Kill[];
   /** SIGTERM to all, SIGKILL after 10 s. */
   stop(): Promise<void>;
-  /** Last lines of a worker's output, for diagnosis. */
-  tail(): string;
 };
 
 export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
   const dir = await mkdtemp(join(tmpdir(), 'otp-chaos-'));
   const running = new Map<Spawned, string>();
-  const all: Spawned[] = [];
   const killLog: Kill[] = [];
+  const concurrency = options.concurrency ?? 20;
+  const lockDurationMs = options.lockDurationMs ?? 2000;
   let n = 0;
+
+  /** Starts one worker posting to `endpoint`; `ready` resolves true once it takes jobs. */
+  const spawnWorker = async (tag: string, endpoint: string): Promise<{ w: Spawned; ready: () => Promise<boolean> | boolean }> => {
+    if (options.kind === 'plain') {
+      const w = spawnPlain({ ...options, endpoint, concurrency, lockDurationMs });
+      return { w, ready: () => w.output().includes('plain worker ready') };
+    }
+    const metricsPort = await freePort();
+    const file = await writeConfig(join(dir, `${tag}.json`), {
+      redis: { url: options.redisUrl, prefix: options.prefix },
+      queue: {
+        concurrency,
+        attempts: options.attempts ?? 8,
+        shutdownGraceSeconds: 5,
+        lockDurationMs,
+        backoff: options.backoff ?? { delayMs: 100, maxDelayMs: 1000 },
+      },
+      sms: { active: 'sink', connectors: { sink: { provider: 'http-sms', config: { endpoint, timeoutMs: 5000, ...(options.signingSecret && { signingSecret: options.signingSecret }) } } } },
+      ...(options.encryptionKeys && { security: { encryptionKeys: options.encryptionKeys } }),
+      metrics: { port: metricsPort, host: '127.0.0.1' },
+      log: { level: 'warn' },
+    });
+    const w = spawnCli(['worker', '--config', file]);
+    return { w, ready: async () => (await fetch(`http://127.0.0.1:${metricsPort}/readyz`).catch(() => undefined))?.status === 200 };
+  };
+
   return {
-    size: () => running.size,
     async start({ waitReady = true } = {}) {
       const tag = `w${n++}`;
       // Each worker posts to its own path, so the sink knows which process sent what.
-      const endpoint = `${options.sinkUrl}/${tag}`;
-      if (options.kind === 'plain') {
-        const w = spawnPlain({ ...options, endpoint, concurrency: options.concurrency ?? 20, lockDurationMs: options.lockDurationMs ?? 2000 });
-        running.set(w, tag);
-        all.push(w);
-        void w.exited.then(() => running.delete(w));
-        if (waitReady) await until(() => w.output().includes('plain worker ready'), w);
-        return w;
-      }
-      const metricsPort = await freePort();
-      const file = await writeConfig(join(dir, `${tag}.json`), {
-        redis: { url: options.redisUrl, prefix: options.prefix },
-        queue: {
-          concurrency: options.concurrency ?? 20,
-          attempts: options.attempts ?? 8,
-          shutdownGraceSeconds: 5,
-          lockDurationMs: options.lockDurationMs ?? 2000,
-          backoff: options.backoff ?? { delayMs: 100, maxDelayMs: 1000 },
-        },
-        sms: { active: 'sink', connectors: { sink: { provider: 'http-sms', config: { endpoint, timeoutMs: 5000, ...(options.signingSecret && { signingSecret: options.signingSecret }) } } } },
-        ...(options.encryptionKeys && { security: { encryptionKeys: options.encryptionKeys } }),
-        metrics: { port: metricsPort, host: '127.0.0.1' },
-        log: { level: 'warn' },
-      });
-      const w = spawnCli(['worker', '--config', file]);
+      const { w, ready } = await spawnWorker(tag, `${options.sinkUrl}/${tag}`);
       running.set(w, tag);
-      all.push(w);
       void w.exited.then(() => running.delete(w));
-      if (waitReady) await until(async () => (await fetch(`http://127.0.0.1:${metricsPort}/readyz`).catch(() => undefined))?.status === 200, w);
+      if (waitReady) await until(ready, w);
       return w;
     },
     killRandom() {
@@ -89,17 +86,19 @@ export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
       w.child.kill('SIGKILL');
       return tag;
     },
-    kills: () => killLog.length,
     killLog: () => [...killLog],
     async stop() {
       const list = [...running.keys()];
       for (const w of list) w.child.kill('SIGTERM');
       await Promise.all(
-        list.map((w) => Promise.race([w.exited, new Promise((r) => setTimeout(r, 10_000)).then(() => w.child.kill('SIGKILL'))])),
+        list.map(async (w) => {
+          const timer = setTimeout(() => w.child.kill('SIGKILL'), 10_000);
+          await w.exited;
+          clearTimeout(timer);
+        }),
       );
       await rm(dir, { recursive: true, force: true });
     },
-    tail: () => all.map((w) => w.output().split('\n').slice(-5).join('\n')).join('\n---\n'),
   };
 };
 

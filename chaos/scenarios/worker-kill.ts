@@ -77,11 +77,11 @@ const killRun = async (ctx: ScenarioContext, kind: WorkerKind, commit: CommitPoi
       failures,
       figures: {
         messages: n,
-        kills: fleet.kills(),
+        kills: fleet.killLog().length,
         delivered,
         duplicateSends: dups,
         duplicateRatePct: pct(dups, n),
-        duplicatesPerKill: Math.round((dups / Math.max(1, fleet.kills())) * 100) / 100,
+        duplicatesPerKill: Math.round((dups / Math.max(1, fleet.killLog().length)) * 100) / 100,
         inVendorAtKill,
         abandonedByVendor: sink.stats.abandoned,
         dupVendorWindow: causes.vendorWindow,

@@ -3,6 +3,8 @@ import { messageJobOptions } from '../messages/job-data.js';
 import { deadLetterSchema, summarize, type DeadLetter, type DeadLetterSummary } from '../worker/dead-letters.js';
 
 export type DeadLetterQueues = { queue: Queue; deadLetters: Queue };
+/** What the read-only and purge operations need: the dead-letter queue alone. */
+type DeadLetterQueue = Pick<DeadLetterQueues, 'deadLetters'>;
 
 const PAGE = 500;
 /** How long a replayed message's outcome stays readable. */
@@ -23,10 +25,10 @@ const allLetterJobs = async (deadLetters: Queue): Promise<Job[]> => {
 };
 
 /** Every dead letter, oldest first, as summaries (no recipient, no payload). */
-export const listDeadLetters = async ({ deadLetters }: DeadLetterQueues): Promise<DeadLetterSummary[]> =>
+export const listDeadLetters = async ({ deadLetters }: DeadLetterQueue): Promise<DeadLetterSummary[]> =>
   (await allLetterJobs(deadLetters)).map(parseLetter).filter((l): l is DeadLetter => !!l).map(summarize);
 
-export const showDeadLetter = async ({ deadLetters }: DeadLetterQueues, id: string): Promise<DeadLetterSummary | undefined> => {
+export const showDeadLetter = async ({ deadLetters }: DeadLetterQueue, id: string): Promise<DeadLetterSummary | undefined> => {
   const job = await deadLetters.getJob(id);
   const letter = job && parseLetter(job);
   return letter ? summarize(letter) : undefined;
@@ -53,12 +55,12 @@ export const replayDeadLetter = async ({ queue, deadLetters }: DeadLetterQueues,
   return true;
 };
 
-export const purgeDeadLetter = async ({ deadLetters }: DeadLetterQueues, id: string): Promise<boolean> => {
+export const purgeDeadLetter = async ({ deadLetters }: DeadLetterQueue, id: string): Promise<boolean> => {
   const job = await deadLetters.getJob(id);
   if (!job) return false;
   await job.remove();
   return true;
 };
 
-export const allDeadLetterIds = async ({ deadLetters }: DeadLetterQueues): Promise<string[]> =>
+export const allDeadLetterIds = async ({ deadLetters }: DeadLetterQueue): Promise<string[]> =>
   (await allLetterJobs(deadLetters)).map((j) => j.id).filter((id): id is string => typeof id === 'string');

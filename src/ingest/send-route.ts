@@ -4,7 +4,7 @@ import { isValidationError } from '../errors/validation-error.js';
 import type { Channel } from '../messages/types.js';
 import type { Producer } from '../producer/index.js';
 import { bodyIssues, ingestBodySchema, logtoPhoneToE164, parseExpiresAt, parseWaitSeconds, toRequestIssues } from './body.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../abort/with-deadline.js';
 import { invalid } from './errors.js';
 
 export type SendRouteOptions = { producer: Producer; enqueueTimeoutMs: number; maxWaitSeconds: number };

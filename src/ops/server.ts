@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { withDeadline } from '../abort/with-deadline.js';
 
 export type Readiness = () => Promise<boolean> | boolean;
 
@@ -28,18 +29,5 @@ export const startOpsServer = async (registry: Registry, ready: Readiness, port:
 };
 
 /** Redis answers PING within the time limit. */
-export const pingRedis = async (redis: { ping(): Promise<string> }, timeoutMs = 1000): Promise<boolean> => {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      redis.ping().then((r) => r === 'PONG'),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      }),
-    ]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-};
+export const pingRedis = (redis: { ping(): Promise<string> }, timeoutMs = 1000): Promise<boolean> =>
+  withDeadline(redis.ping(), timeoutMs).then((reply) => reply === 'PONG', () => false);

@@ -9,7 +9,7 @@ export const readOutcome = async (queue: Queue, deadLetters: Queue, id: string):
   const job = await queue.getJob(id);
   if (job) {
     if (job.finishedOn) {
-      if (job.failedReason !== undefined && job.failedReason !== null && job.returnvalue === null) return 'dead';
+      // A failed job has no return value, so it reads as dead too.
       const result = jobResultSchema.safeParse(job.returnvalue);
       return result.success ? result.data.outcome : 'dead';
     }

@@ -44,7 +44,7 @@ class DeadLettered extends UnrecoverableError {
   }
 }
 
-export const isDeadLettered = (error: unknown): boolean => error instanceof Error && error.message.startsWith('dead-lettered: ');
+export const isDeadLettered = (error: unknown): boolean => error instanceof DeadLettered;
 
 /** The per-job pipeline: validate → expiry → decrypt → template → send → classify. */
 export const createProcessor = (deps: ProcessorDeps) => {
@@ -116,7 +116,7 @@ export const createProcessor = (deps: ProcessorDeps) => {
       const { provider } = connector;
       const pausedUntil = deps.health.pausedUntil(connector);
       if (pausedUntil) {
-        if (candidates.length > 1 && connector !== candidates.at(-1)) continue;
+        if (connector !== candidates.at(-1)) continue;
         return park(pausedUntil, 'connector paused by provider throttling', { connector: connector.name });
       }
       const wait = await deps.rateGate.acquire(connector);
@@ -176,14 +176,16 @@ export const createProcessor = (deps: ProcessorDeps) => {
       return { outcome: 'delivered', provider: provider.id };
     }
 
-    // Every candidate failed for reasons about the connectors.
-    const { failure, connector } = last ?? { failure: new DeliveryError({ kind: 'retryable', provider: 'none', code: 'no_connector', message: 'no connector available' }), connector: candidates[0] };
+    // Every candidate failed for reasons about the connectors: the last one always sets `last` (a
+    // paused or rate-limited last candidate parks the job instead).
+    if (!last) throw new Error('invariant: connector loop ended without a failure');
+    const { failure, connector } = last;
     const info = { reason: failure.message, provider: failure.provider, providerCode: failure.code, attempts: attempt };
     if (failure.kind === 'permanent') return deadLetter(job, data, info);
     const delayMs = backoffDelayMs(attempt, queueConfig.backoff, failure.retryAfterMs);
     if (Date.now() + delayMs >= data.expiresAt) return deadLetter(job, data, { ...info, reason: `${failure.message}; expires before next attempt` });
     if (attempt >= queueConfig.attempts) return deadLetter(job, data, { ...info, reason: `${failure.message}; attempts exhausted` });
-    log.info({ recipient, connector: connector?.name, provider: failure.provider, providerCode: failure.code, delayMs }, 'delivery failed; will retry');
+    log.info({ recipient, connector: connector.name, provider: failure.provider, providerCode: failure.code, delayMs }, 'delivery failed; will retry');
     deps.retryDelays.set(failure, delayMs);
     throw failure;
   };

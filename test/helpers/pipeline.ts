@@ -10,7 +10,7 @@ import { createLogger } from '../../src/log/logger.js';
 import { createProducer, type Producer } from '../../src/producer/index.js';
 import { BUILTIN_PROVIDERS, createProviderRegistry } from '../../src/providers/registry.js';
 import type { ProviderDefinition } from '../../src/providers/types.js';
-import { startWorkerRuntime } from '../../src/cli/runtime.js';
+import { producerOptionsFromConfig, startWorkerRuntime } from '../../src/cli/runtime.js';
 
 export type PipelineOptions = {
   /** Extra config merged over a default with outbox connectors on both channels. */
@@ -60,15 +60,7 @@ export const startPipeline = async (options: PipelineOptions = {}): Promise<Pipe
   });
   const logger = createLogger('debug', sink);
   const registry = new Registry();
-  const { config } = loaded;
-  const producer = createProducer({
-    connection: config.redis.url ?? '',
-    queue: config.queue.name,
-    prefix: config.redis.prefix,
-    ttlSeconds: config.queue.ttlSeconds,
-    ...(config.security.encryptionKeys && { encryptionKeys: config.security.encryptionKeys }),
-    limits: { perRecipient: config.limits.perRecipient },
-  });
+  const producer = createProducer(producerOptionsFromConfig(loaded));
   let worker: Awaited<ReturnType<typeof startWorkerRuntime>> | undefined;
   const pipeline: Pipeline = {
     loaded,

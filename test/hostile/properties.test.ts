@@ -107,7 +107,7 @@ describe('job data read back from Redis', () => {
       const { id } = await pipeline.producer.send({ channel: 'email', to: 'ana@example.com', type: 'SignIn', payload: { code: '123456' } });
       expect(await pipeline.producer.waitFor(id, { timeoutMs: 15_000 })).toBe('delivered');
       const letters = await eventually(async () => {
-        const l = await listDeadLetters({ queue, deadLetters });
+        const l = await listDeadLetters({ deadLetters });
         return l.length === junk.length ? l : undefined;
       }, 15_000);
       expect(new Set(letters?.map((l) => l.reason))).toEqual(new Set(['malformed_job']));

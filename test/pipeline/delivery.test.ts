@@ -104,7 +104,7 @@ describe('failures, retries and dead letters', () => {
     expect(await pipeline.producer.waitFor(id, { timeoutMs: 10_000 })).toBe('dead');
     expect(scripted.calls).toBe(1);
     const { queue, deadLetters } = queues(pipeline);
-    const letters = await listDeadLetters({ queue, deadLetters });
+    const letters = await listDeadLetters({ deadLetters });
     expect(letters).toEqual([expect.objectContaining({ id, channel: 'sms', type: 'SignIn', provider: 'scripted', providerCode: '21211', attempts: 1 })]);
     expect(JSON.stringify(letters)).not.toContain('4155550123');
     expect(await pipeline.metric('otp_messages_total', { result: 'dead_lettered' })).toBe(1);
@@ -118,13 +118,13 @@ describe('failures, retries and dead letters', () => {
     expect(await pipeline.producer.waitFor(id, { timeoutMs: 10_000 })).toBe('dead');
     expect(scripted.calls).toBe(3);
     const { queue, deadLetters } = queues(pipeline);
-    const [letter] = await listDeadLetters({ queue, deadLetters });
+    const [letter] = await listDeadLetters({ deadLetters });
     expect(letter).toMatchObject({ id, providerCode: 'http_503', attempts: 3 });
     scripted.script(['ok']);
     expect(await replayDeadLetter({ queue, deadLetters }, id)).toBe(true);
     expect(await pipeline.producer.waitFor(id, { timeoutMs: 10_000 })).toBe('delivered');
     expect(scripted.sent).toHaveLength(1);
-    expect(await listDeadLetters({ queue, deadLetters })).toEqual([]);
+    expect(await listDeadLetters({ deadLetters })).toEqual([]);
     await Promise.all([queue.close(), deadLetters.close()]);
   });
 
@@ -153,7 +153,7 @@ describe('failures, retries and dead letters', () => {
     const { id } = await pipeline.producer.send({ channel: 'email', to: 'ana@example.com', type: 'SignIn', payload: { code: '777777' } });
     expect(await pipeline.producer.waitFor(id, { timeoutMs: 10_000 })).toBe('delivered');
     const letters = await eventually(async () => {
-      const l = await listDeadLetters({ queue, deadLetters });
+      const l = await listDeadLetters({ deadLetters });
       return l.length === 2 ? l : undefined;
     });
     expect(letters?.map((l) => l.reason)).toEqual(['malformed_job', 'malformed_job']);
@@ -168,7 +168,7 @@ describe('failures, retries and dead letters', () => {
     const { id } = await pipeline.producer.send({ channel: 'email', to: 'ana@example.com', type: 'SignIn', payload: { code: '888888' } });
     expect(await pipeline.producer.waitFor(id, { timeoutMs: 10_000 })).toBe('dead');
     const { queue, deadLetters } = queues(pipeline);
-    expect(await listDeadLetters({ queue, deadLetters })).toEqual([expect.objectContaining({ id, providerCode: 'template_not_found' })]);
+    expect(await listDeadLetters({ deadLetters })).toEqual([expect.objectContaining({ id, providerCode: 'template_not_found' })]);
     await Promise.all([queue.close(), deadLetters.close()]);
   });
 });

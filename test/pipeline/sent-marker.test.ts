@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { listDeadLetters } from '../../src/dlq/operations.js';
 import { deadLetterQueueName } from '../../src/messages/job-data.js';
 import { defineProvider, type OutgoingMessage } from '../../src/providers/types.js';
-import { eventually, startPipeline, type Pipeline } from '../helpers/pipeline.js';
+import { eventually, startPipeline, uniqueQueue, type Pipeline } from '../helpers/pipeline.js';
 
 /**
  * The sent marker: written right after the provider accepts, checked before any re-run. A job whose
@@ -26,7 +26,7 @@ describe('sent marker', () => {
   });
 
   /** Accepts every message; during the first send of each, deletes the job's lock (it "expired"). */
-  const lockLosingProvider = (prefix: () => string) => {
+  const lockLosingProvider = (prefix: string) => {
     const sent: OutgoingMessage[] = [];
     const definition = defineProvider({
       id: 'lock-losing',
@@ -38,7 +38,7 @@ describe('sent marker', () => {
         templates: [],
         acceptsRenderedContent: true,
         async send(message) {
-          if (!sent.some((m) => m.id === message.id)) await redis.del(`${prefix()}:otp:${message.id}:lock`);
+          if (!sent.some((m) => m.id === message.id)) await redis.del(`${prefix}:otp:${message.id}:lock`);
           sent.push(message);
           return {};
         },
@@ -49,13 +49,12 @@ describe('sent marker', () => {
   };
 
   it('a job whose completion was lost after the provider accepted is not sent again when recovered', async () => {
-    let prefix = '';
-    const provider = lockLosingProvider(() => prefix);
+    const prefix = `{${uniqueQueue()}}`;
+    const provider = lockLosingProvider(prefix);
     pipeline = await startPipeline({
       providers: [provider.definition],
-      config: { queue: { lockDurationMs: 1000 }, sms: { active: 'flaky', connectors: { flaky: { provider: 'lock-losing', config: {} } } } },
+      config: { redis: { prefix }, queue: { lockDurationMs: 1000 }, sms: { active: 'flaky', connectors: { flaky: { provider: 'lock-losing', config: {} } } } },
     });
-    prefix = pipeline.loaded.config.redis.prefix;
     const p = pipeline;
     const ids = await Promise.all(
       ['+14155550101', '+14155550102', '+14155550103'].map(async (to, i) => (await p.producer.send({ channel: 'sms', to, type: 'SignIn', payload: { code: `10000${i}` } })).id),
@@ -70,12 +69,15 @@ describe('sent marker', () => {
     expect(await p.metric('otp_messages_total', { channel: 'sms', result: 'delivered' })).toBe(ids.length);
     expect(await p.metric('otp_messages_total', { result: 'dead_lettered' })).toBe(0);
     const deadLetters = new Queue(deadLetterQueueName('otp'), { connection: redis, prefix });
-    expect(await listDeadLetters({ queue: deadLetters, deadLetters })).toEqual([]);
-    await deadLetters.close();
+    try {
+      expect(await listDeadLetters({ deadLetters })).toEqual([]);
+    } finally {
+      await deadLetters.close();
+    }
   });
 
   it('baseline: a plain BullMQ worker in the same situation sends the message twice', async () => {
-    const prefix = `{plain-${Date.now()}}`;
+    const prefix = `{${uniqueQueue()}}`;
     const connection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
     const queue = new Queue('plain', { connection, prefix });
     const sends: string[] = [];

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../compile.js';
 /**
  * The HTML shell shared by every built-in email: a centred 560px card in nested tables (with a
  * fixed-width ghost table for Outlook's Word engine), inline styles only, system fonts, no images.
@@ -12,9 +13,7 @@ const MUTED = '#59636e';
 const ACCENT = '#0b57d0';
 const PAGE = '#f3f4f6';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
+export { escapeHtml };
 
 export const paragraph = (text: string, size: 'body' | 'note' = 'body'): string =>
   size === 'body'
