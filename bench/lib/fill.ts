@@ -31,14 +31,15 @@ export const fillCourier = async (queue: Queue, ring: KeyRing | undefined, { cha
       const id = randomUUID();
       const now = Date.now();
       const body = { to: recipientFor(channel, n), payload: benchPayload(n) };
+      const expiresAt = now + LIFETIME_MS;
       const data: JobData = {
         v: 1,
         id,
         channel,
         type: 'SignIn',
         enqueuedAt: now,
-        expiresAt: now + LIFETIME_MS,
-        ...(ring ? { sealed: seal(ring, JSON.stringify(body), id) } : { body }),
+        expiresAt,
+        ...(ring ? { sealed: seal(ring, JSON.stringify(body), { id, channel, type: 'SignIn', expiresAt }) } : { body }),
       };
       jobs.push({ name: 'SignIn', data, opts: messageJobOptions(id, 'SignIn', keepSeconds) });
     }

@@ -54,6 +54,8 @@ export const producerOptionsFromConfig = (loaded: LoadedConfig, registry?: Regis
     queue: config.queue.name,
     prefix: config.redis.prefix,
     ttlSeconds: config.queue.ttlSeconds,
+    maxTtlSeconds: config.queue.maxTtlSeconds,
+    durability: config.redis.durability,
     ...(config.security.encryptionKeys && { encryptionKeys: config.security.encryptionKeys }),
     ...(registry && { registry }),
     limits: {

@@ -17,6 +17,15 @@ export const redisSchema = z
     sentinel: z.strictObject({ name: z.string().min(1), nodes: z.array(redisUrl).min(1) }).optional(),
     /** BullMQ key prefix. The braces keep a queue on one Redis Cluster slot. @default "{otp}" */
     prefix: z.string().min(1).default('{otp}'),
+    /** SPEC §11: an enqueue is acknowledged only once `replicas` replicas hold it (Redis WAIT). */
+    durability: z
+      .strictObject({
+        /** @default 0 (acknowledge once the primary has it) */
+        replicas: z.number().int().min(0).max(16).default(0),
+        /** How long WAIT may take before the enqueue counts as failed. @default 500 */
+        timeoutMs: positiveInt.max(60_000).default(500),
+      })
+      .prefault({}),
   })
   .refine((r) => [r.url, r.cluster, r.sentinel].filter(Boolean).length <= 1, { message: 'use one of url, cluster, sentinel' });
 
@@ -29,24 +38,31 @@ export const backoffSchema = z.strictObject({
   maxDelayMs: z.number().int().min(0).default(30_000),
 });
 
-export const queueSchema = z.strictObject({
-  /** Dead letters go to "<name>-dead". @default otp */
-  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('otp'),
-  /** Jobs in flight per worker process. @default 50 */
-  concurrency: positiveInt.max(10_000).default(50),
-  /** Attempts before a message is dead-lettered. @default 6 */
-  attempts: positiveInt.max(100).default(6),
-  backoff: backoffSchema.prefault({}),
-  /** A message not delivered by its expiresAt is dropped. Default lifetime. @default 600 */
-  ttlSeconds: positiveInt.max(86_400).default(600),
-  /**
-   * How long a worker's lock on a job lasts without renewal; a worker killed hard has its jobs
-   * picked up by another within about this time. @default 30000
-   */
-  lockDurationMs: z.number().int().min(1000).max(600_000).default(30_000),
-  /** On SIGTERM, how long jobs in flight may take to finish. @default 25 */
-  shutdownGraceSeconds: z.number().min(0).max(3600).default(25),
-});
+export const queueSchema = z
+  .strictObject({
+    /** Dead letters go to "<name>-dead". @default otp */
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('otp'),
+    /** Jobs in flight per worker process. @default 50 */
+    concurrency: positiveInt.max(10_000).default(50),
+    /** Attempts before a message is dead-lettered. @default 6 */
+    attempts: positiveInt.max(100).default(6),
+    backoff: backoffSchema.prefault({}),
+    /** A message not delivered by its expiresAt is dropped. Default lifetime. @default 600 */
+    ttlSeconds: positiveInt.max(86_400).default(600),
+    /**
+     * The longest lifetime a message may ask for (`expiresAt`, `X-Expires-At`); longer is a
+     * validation error. Keeps every timer within Node's limit and a code from living for weeks. @default 86400
+     */
+    maxTtlSeconds: positiveInt.max(30 * 86_400).default(86_400),
+    /**
+     * How long a worker's lock on a job lasts without renewal; a worker killed hard has its jobs
+     * picked up by another within about this time. @default 30000
+     */
+    lockDurationMs: z.number().int().min(1000).max(600_000).default(30_000),
+    /** On SIGTERM, how long jobs in flight may take to finish. @default 25 */
+    shutdownGraceSeconds: z.number().min(0).max(3600).default(25),
+  })
+  .refine((q) => q.ttlSeconds <= q.maxTtlSeconds, { message: 'ttlSeconds must not exceed maxTtlSeconds', path: ['ttlSeconds'] });
 
 export const rateLimitSchema = z.strictObject({ max: positiveInt, perSeconds: z.number().positive() });
 

@@ -1,7 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { KeyRing } from './key-ring.js';
 
-const VERSION = 'v1';
+const VERSION = 'v2';
+/** Envelopes sealed before the binding covered more than the id: opened, never sealed. */
+const LEGACY_VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -17,23 +19,32 @@ export class DecryptError extends Error {
 }
 
 /**
- * AES-256-GCM with the ring's current key. Output: `v1.<keyId>.<iv>.<ciphertext+tag>` (base64url).
- * `aad` (the message id) binds the ciphertext to its job: it cannot be replayed under another id.
+ * What a sealed body is bound to (the GCM associated data): the job fields an attacker with write
+ * access to Redis could otherwise change or copy around the ciphertext. A body copied to another
+ * message id, channel, type or lifetime fails authentication.
  */
-export const seal = (ring: KeyRing, plaintext: string, aad: string): string => {
+export type SealBinding = { id: string; channel: string; type: string; expiresAt: number };
+
+const aadOf = (b: SealBinding): Buffer => Buffer.from(JSON.stringify(['otp-courier/v2', b.id, b.channel, b.type, b.expiresAt]), 'utf8');
+
+/**
+ * AES-256-GCM with the ring's current key. Output: `v2.<keyId>.<iv>.<ciphertext+tag>` (base64url).
+ * Key ids are validated by `parseKeyRing` (no `.`), so the envelope always splits back into four parts.
+ */
+export const seal = (ring: KeyRing, plaintext: string, binding: SealBinding): string => {
   const key = ring.keys.get(ring.current);
   if (!key) throw new UnknownKeyError(ring.current);
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  cipher.setAAD(aadOf(binding));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   return `${VERSION}.${ring.current}.${iv.toString('base64url')}.${body.toString('base64url')}`;
 };
 
-/** Reverses `seal`. Throws UnknownKeyError or DecryptError (tampered, wrong aad, malformed). */
-export const open = (ring: KeyRing, sealed: string, aad: string): string => {
+/** Reverses `seal`. Throws UnknownKeyError or DecryptError (tampered, other binding, malformed). */
+export const open = (ring: KeyRing, sealed: string, binding: SealBinding): string => {
   const [version, keyId, ivText, bodyText, ...rest] = sealed.split('.');
-  if (version !== VERSION || !keyId || !ivText || !bodyText || rest.length > 0) throw new DecryptError('malformed sealed payload');
+  if ((version !== VERSION && version !== LEGACY_VERSION) || !keyId || !ivText || !bodyText || rest.length > 0) throw new DecryptError('malformed sealed payload');
   const key = ring.keys.get(keyId);
   if (!key) throw new UnknownKeyError(keyId);
   const iv = Buffer.from(ivText, 'base64url');
@@ -41,7 +52,8 @@ export const open = (ring: KeyRing, sealed: string, aad: string): string => {
   if (iv.length !== IV_BYTES || body.length < TAG_BYTES) throw new DecryptError('malformed sealed payload');
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
-    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    // v1 bound the id alone; the worker also refuses a job whose BullMQ id is not its message id.
+    decipher.setAAD(version === LEGACY_VERSION ? Buffer.from(binding.id, 'utf8') : aadOf(binding));
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
     return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
   } catch {

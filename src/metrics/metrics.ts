@@ -30,6 +30,12 @@ export const createWorkerMetrics = (registry: Registry) => ({
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
     registers: [registry],
   }),
+  unexpectedResponses: new Counter({
+    name: 'otp_provider_unexpected_responses_total',
+    help: 'Sends the provider answered 2xx with a body the connector did not recognise (counted as accepted, never resent).',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  }),
   providerUp: new Gauge({
     name: 'otp_provider_up',
     help: '1 while the connector is usable, 0 while its circuit is open.',

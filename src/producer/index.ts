@@ -28,6 +28,10 @@ export type ProducerOptions = {
   encryptionKeys?: { current: string; keys: Record<string, string> };
   /** Lifetime of a message without `expiresAt`. @default 600 */
   ttlSeconds?: number;
+  /** Longest lifetime a message may ask for; a later `expiresAt` is a ValidationError. @default 86400 */
+  maxTtlSeconds?: number;
+  /** SPEC §11: resolve `send` only once this many replicas hold the job (Redis WAIT). @default { replicas: 0 } */
+  durability?: { replicas: number; timeoutMs: number };
   /** prom-client registry for `otp_messages_enqueued_total`. */
   registry?: Registry;
   /** Producer-side limits (per recipient, per IP, SMS countries). @default none */
@@ -81,7 +85,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
         type: message.type,
         enqueuedAt: now,
         expiresAt,
-        ...(ring ? { sealed: seal(ring, JSON.stringify(body), id) } : { body }),
+        ...(ring ? { sealed: seal(ring, JSON.stringify(body), { id, channel: message.channel, type: message.type, expiresAt }) } : { body }),
       };
       const lifetimeMs = expiresAt - now;
       const keepSeconds = Math.ceil(lifetimeMs / 1000) + RETENTION_MARGIN_SECONDS;

@@ -59,7 +59,15 @@ export type SendContext = {
   attempt: number;
 };
 
-export type SendResult = { providerMessageId?: string };
+export type SendResult = {
+  providerMessageId?: string;
+  /**
+   * The vendor answered 2xx with a body the connector does not recognise. The message counts as
+   * accepted (never resent: the vendor took it); the worker counts it in
+   * `otp_provider_unexpected_responses_total{provider}` and logs it without the body.
+   */
+  unexpectedResponse?: true;
+};
 
 /** A built connector: created once at start-up from its validated config, reused for every message. */
 export type Provider = {

@@ -61,7 +61,7 @@ export const createProcessor = (deps: ProcessorDeps) => {
     if (data.body) return data.body;
     if (!deps.ring) return 'encrypted_but_no_keys';
     try {
-      const parsed = messageBodySchema.safeParse(JSON.parse(open(deps.ring, data.sealed ?? '', data.id)));
+      const parsed = messageBodySchema.safeParse(JSON.parse(open(deps.ring, data.sealed ?? '', data)));
       return parsed.success ? parsed.data : 'malformed_body';
     } catch (error) {
       if (error instanceof UnknownKeyError) return 'unknown_key';
