@@ -1,3 +1,5 @@
+import { clampTimerMs } from './timer.js';
+
 /**
  * An abort signal that fires after `ms` or when `parent` aborts, whichever comes first, and that
  * leaves nothing behind once disposed. `AbortSignal.any` would do the same, but on Node 20 each call
@@ -18,7 +20,7 @@ export const createDeadline = (ms: number, parent?: AbortSignal): Deadline => {
   const timer = setTimeout(() => {
     expired = true;
     controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
-  }, Math.max(1, ms));
+  }, clampTimerMs(ms)); // a longer delay than Node's timers hold would fire at once
   const onAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) onAbort();
   else parent?.addEventListener('abort', onAbort, { once: true });

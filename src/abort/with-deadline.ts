@@ -1,3 +1,5 @@
+import { clampTimerMs } from './timer.js';
+
 /** Raised when a call outlives its deadline; the call itself may still complete afterwards. */
 export class DeadlineExceeded extends Error {
   override readonly name = 'DeadlineExceeded';
@@ -9,7 +11,7 @@ export const withDeadline = <T>(promise: Promise<T>, ms: number): Promise<T> => 
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeadlineExceeded(`no answer within ${ms} ms`)), ms);
+      timer = setTimeout(() => reject(new DeadlineExceeded(`no answer within ${ms} ms`)), clampTimerMs(ms));
     }),
   ]).finally(() => clearTimeout(timer));
 };
