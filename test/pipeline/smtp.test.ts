@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startPipeline } from '../helpers/pipeline.js';
+import { startTarpit } from '../providers/smtp-tarpit.js';
 
 type Received = { from: string; to: string[]; raw: string };
 
@@ -108,6 +109,32 @@ describe('smtp connector against a real SMTP server', () => {
       expect(await pipeline.metric('otp_delivery_attempts_total', { provider: 'smtp', outcome: 'permanent_error' })).toBe(1);
     } finally {
       await pipeline.close();
+    }
+  });
+});
+
+describe('smtp connector against a tarpitting server', () => {
+  it('a message whose expiresAt passes while the server stalls its reply to DATA ends expired or dead, never delivered after expiresAt', async () => {
+    const tarpit = await startTarpit({ stallAt: 'data', stallMs: 10_000 });
+    const pipeline = await startPipeline({
+      config: { email: { active: 'mail', connectors: { mail: { provider: 'smtp', config: { host: '127.0.0.1', port: tarpit.port, fromEmail: 'no-reply@example.com', ignoreTLS: true } } } } },
+    });
+    try {
+      const expiresAt = Date.now() + 1_500;
+      const { id } = await pipeline.producer.send({ channel: 'email', to: 'slow@example.com', type: 'SignIn', payload: { code: '123456' }, expiresAt });
+      const outcome = await pipeline.producer.waitFor(id, { timeoutMs: 8_000 });
+      const settledAt = Date.now();
+      expect(['expired', 'dead']).toContain(outcome);
+      // the worker let go at the deadline, not when the server's stall ended
+      expect(settledAt - expiresAt).toBeLessThan(2_000);
+      expect(tarpit.fullyReceived).toHaveLength(1);
+      await eventually(() => tarpit.closes.length === 1, 2_000);
+      expect(tarpit.closes[0]!.at - expiresAt).toBeLessThan(1_000);
+      expect(tarpit.accepted).toEqual([]);
+      expect(await pipeline.metric('otp_delivery_attempts_total', { provider: 'smtp', outcome: 'success' })).toBe(0);
+    } finally {
+      await pipeline.close();
+      await tarpit.close();
     }
   });
 });

@@ -38,3 +38,19 @@ export const classifySmtpError = (error: unknown): DeliveryError => {
   }
   return new DeliveryError({ kind: 'retryable', provider: PROVIDER, code: vendorCode, message: 'SMTP send failed', cause: error });
 };
+
+/**
+ * How the send ended, as far as our signals know: `timedOut` is the connector's own `timeoutMs`,
+ * `aborted` the worker's signal (message deadline, shutdown). Either wins over the error nodemailer
+ * reports (its EABORT, or whatever the torn-down connection produced), as in the HTTP client.
+ */
+export type SendEnd = { timedOut: boolean; aborted: boolean };
+
+/** A failed send: our timeout → `timeout`, the worker's abort → `aborted` (both retryable), else by the SMTP error. */
+export const classifySmtpFailure = (error: unknown, { timedOut, aborted }: SendEnd): DeliveryError => {
+  if (timedOut) return new DeliveryError({ kind: 'retryable', provider: PROVIDER, code: 'timeout', message: 'SMTP send timed out', cause: error });
+  if (aborted || (error as { code?: unknown } | null)?.code === 'EABORT') {
+    return new DeliveryError({ kind: 'retryable', provider: PROVIDER, code: 'aborted', message: 'send aborted', cause: error });
+  }
+  return classifySmtpError(error);
+};

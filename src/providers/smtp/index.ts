@@ -1,32 +1,38 @@
 import { createTransport } from 'nodemailer';
+import { createDeadline } from '../../abort/deadline.js';
 import { permanent } from '../../errors/delivery-error.js';
 import { toLocalEmailTemplates } from '../shared/templates.js';
 import { defineProvider } from '../types.js';
 import { smtpConfigSchema } from './config.js';
-import { classifySmtpError } from './errors.js';
+import { classifySmtpFailure } from './errors.js';
+import { transportOptions } from './transport.js';
 
 /**
  * SMTP through one pooled nodemailer transport per connector (Logto builds one per message).
- * Logto's config fields are nodemailer's options, passed through unchanged.
+ * Logto's config fields are nodemailer's options, passed through unchanged (our defaults differ).
+ *
+ * Every send carries an abort signal (the worker's, bounded by `timeoutMs`) into nodemailer: an
+ * abort drops a message still waiting in the pool queue, and closes the connection carrying one in
+ * flight, so a server stalling its reply can never have it answered after the deadline.
  */
 export const smtpProvider = defineProvider({
   id: 'smtp',
   channels: ['email'],
   configSchema: smtpConfigSchema,
   create(config, { channel }) {
-    const { fromEmail, replyTo, templates, customHeaders, maxConnections, maxMessages, ...transportOptions } = config;
-    const transport = createTransport({ ...transportOptions, pool: true, maxConnections, maxMessages });
+    const { fromEmail, replyTo, customHeaders, timeoutMs } = config;
+    const transport = createTransport(transportOptions(config));
     return {
       id: 'smtp',
       channel,
-      templates: toLocalEmailTemplates(templates, 'text/plain'),
+      templates: toLocalEmailTemplates(config.templates, 'text/plain'),
       acceptsRenderedContent: true,
       async send(message, { signal }) {
         const { content } = message;
         if (content.kind !== 'email') {
           throw permanent({ provider: 'smtp', code: 'template_not_supported', message: 'SMTP sends rendered email only' });
         }
-        signal.throwIfAborted();
+        const deadline = createDeadline(timeoutMs, signal);
         try {
           const info = await transport.sendMail({
             from: fromEmail,
@@ -36,10 +42,13 @@ export const smtpProvider = defineProvider({
             ...(content.html !== undefined && { html: content.html }),
             ...((content.replyTo ?? replyTo) && { replyTo: content.replyTo ?? replyTo }),
             ...(customHeaders && { headers: customHeaders }),
+            signal: deadline.signal,
           });
           return { providerMessageId: info.messageId };
         } catch (error) {
-          throw classifySmtpError(error);
+          throw classifySmtpFailure(error, { timedOut: deadline.timedOut(), aborted: signal.aborted });
+        } finally {
+          deadline.dispose();
         }
       },
       async close() {
