@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isIdempotencyConflictError } from '../errors/idempotency-error.js';
 import { isRateLimitedError } from '../errors/rate-limited-error.js';
 import { isValidationError } from '../errors/validation-error.js';
 import type { Channel } from '../messages/types.js';
@@ -11,9 +12,23 @@ export type SendRouteOptions = { producer: Producer; enqueueTimeoutMs: number; m
 
 const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
+const unavailable = (reply: FastifyReply) => reply.code(503).send({ error: 'unavailable' });
+
+/** A refused enqueue as an answer: 400, 409, 429, else 503 (Redis down or slow, too few replicas). */
+const refusal = (reply: FastifyReply, error: unknown) => {
+  if (isValidationError(error)) return invalid(reply, toRequestIssues(error.issues));
+  if (isIdempotencyConflictError(error)) return reply.code(409).send({ error: 'idempotency_key_reused' });
+  if (isRateLimitedError(error)) {
+    return reply.code(429).header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)))).send({ error: 'rate_limited' });
+  }
+  return unavailable(reply);
+};
+
 /**
  * `POST /v1/<channel>`: validate, enqueue within `enqueueTimeoutMs` (else 503: the message may or
- * may not be stored, and a retry with the same Idempotency-Key is safe), then optionally wait.
+ * may not be stored, and a retry with the same Idempotency-Key is safe), then optionally wait. A
+ * `?wait` request takes its waiting place before enqueueing: when all are taken it is a 503 with
+ * nothing enqueued.
  */
 export const sendRoute =
   (channel: Channel, { producer, enqueueTimeoutMs, maxWaitSeconds }: SendRouteOptions) =>
@@ -25,22 +40,24 @@ export const sendRoute =
     const waitSeconds = parseWaitSeconds((req.query as Record<string, unknown> | undefined)?.wait, maxWaitSeconds);
     if (waitSeconds === 'invalid') return invalid(reply, [{ path: 'wait', message: `must be a number of seconds from 0 to ${maxWaitSeconds}` }]);
     const idempotencyKey = header(req.headers['idempotency-key']);
+    const slot = waitSeconds === undefined ? undefined : producer.reserveWait();
+    if (waitSeconds !== undefined && !slot) return unavailable(reply.header('retry-after', '1'));
 
-    let id: string;
     try {
-      const to = channel === 'sms' ? logtoPhoneToE164(body.data.to) : body.data.to;
-      const input = { channel, ...body.data, to, ...(idempotencyKey !== undefined && { idempotencyKey }), ...(expiresAt !== undefined && { expiresAt }) };
-      ({ id } = await withDeadline(producer.send(input), enqueueTimeoutMs));
-    } catch (error) {
-      if (isValidationError(error)) return invalid(reply, toRequestIssues(error.issues));
-      if (isRateLimitedError(error)) {
-        return reply.code(429).header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)))).send({ error: 'rate_limited' });
+      let id: string;
+      try {
+        const to = channel === 'sms' ? logtoPhoneToE164(body.data.to) : body.data.to;
+        const input = { channel, ...body.data, to, ...(idempotencyKey !== undefined && { idempotencyKey }), ...(expiresAt !== undefined && { expiresAt }) };
+        ({ id } = await withDeadline(producer.send(input), enqueueTimeoutMs));
+      } catch (error) {
+        return refusal(reply, error);
       }
-      return reply.code(503).send({ error: 'unavailable' });
+      if (waitSeconds === undefined) return reply.send({ id });
+      // Enqueued: from here on the answer is 200. Losing Redis while waiting leaves the outcome `pending`.
+      const timeoutMs = waitSeconds * 1000;
+      const outcome = await withDeadline(producer.waitFor(id, { timeoutMs, slot }), timeoutMs + enqueueTimeoutMs).catch(() => 'pending' as const);
+      return reply.send({ id, outcome });
+    } finally {
+      slot?.release();
     }
-    if (waitSeconds === undefined) return reply.send({ id });
-    // Enqueued: from here on the answer is 200. Losing Redis while waiting leaves the outcome `pending`.
-    const timeoutMs = waitSeconds * 1000;
-    const outcome = await withDeadline(producer.waitFor(id, { timeoutMs }), timeoutMs + enqueueTimeoutMs).catch(() => 'pending' as const);
-    return reply.send({ id, outcome });
   };

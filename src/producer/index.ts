@@ -8,14 +8,22 @@ import { createEnqueuedCounter } from '../metrics/metrics.js';
 import { messageJobOptions, type JobData, type Outcome } from '../messages/job-data.js';
 import { openMessageQueues } from '../messages/queues.js';
 import { createRedis, ensureReady, isRedisInstance, type ConnectionSpec } from '../redis/connection.js';
-import { sendInputSchema, type SendInput } from './input.js';
-import { waitForOutcome, type WaitOptions } from './outcome.js';
+import { confirmReplicas } from './durability.js';
+import { assertSameMessage } from './idempotency.js';
+import { sendInputSchema, type SendInput, type ValidSendInput } from './input.js';
+import { parseTuning } from './options.js';
+import { createOutcomeWaiter, type WaitOptions, type WaitSlot } from './wait.js';
 
 export type { SendInput } from './input.js';
 export type { Outcome } from '../messages/job-data.js';
 export type { ProducerLimits } from '../limits/producer-limits.js';
+export type { WaitOptions, WaitSlot } from './wait.js';
 export { ValidationError, isValidationError } from '../errors/validation-error.js';
 export { RateLimitedError, isRateLimitedError } from '../errors/rate-limited-error.js';
+export { IdempotencyConflictError, isIdempotencyConflictError } from '../errors/idempotency-error.js';
+export { DurabilityError, isDurabilityError } from '../errors/durability-error.js';
+export { WaitCapacityError, isWaitCapacityError } from '../errors/capacity-error.js';
+export { MAX_DURABILITY_TIMEOUT_MS } from './durability.js';
 
 export type ProducerOptions = {
   /** A URL, `{ cluster: [urls] }`, `{ sentinel: { name, nodes } }`, or an ioredis instance (not closed by `close`). */
@@ -26,12 +34,17 @@ export type ProducerOptions = {
   prefix?: string;
   /** When set, recipient and payload are encrypted before they reach Redis. */
   encryptionKeys?: { current: string; keys: Record<string, string> };
-  /** Lifetime of a message without `expiresAt`. @default 600 */
+  /** Lifetime of a message without `expiresAt`; at most `maxTtlSeconds` (else createProducer throws). @default 600 */
   ttlSeconds?: number;
-  /** Longest lifetime a message may ask for; a later `expiresAt` is a ValidationError. @default 86400 */
+  /** Longest lifetime a message may ask for (at most 30 days); a later `expiresAt` is a ValidationError. @default 86400 */
   maxTtlSeconds?: number;
-  /** SPEC §11: resolve `send` only once this many replicas hold the job (Redis WAIT). @default { replicas: 0 } */
+  /**
+   * SPEC §11: resolve `send` only once this many replicas hold the job (Redis WAIT), else throw
+   * DurabilityError. WAIT blocks at most `min(timeoutMs, 1000)` ms. @default { replicas: 0, timeoutMs: 500 }
+   */
   durability?: { replicas: number; timeoutMs: number };
+  /** Most `waitFor` calls (and reserved places) at once; one more throws WaitCapacityError. @default 1000 */
+  maxWaiters?: number;
   /** prom-client registry for `otp_messages_enqueued_total`. */
   registry?: Registry;
   /** Producer-side limits (per recipient, per IP, SMS countries). @default none */
@@ -41,18 +54,33 @@ export type ProducerOptions = {
 export type SendResult = { id: string; duplicate: boolean };
 
 export type Producer = {
-  /** Validates and enqueues one message. Throws ValidationError / RateLimitedError; nothing is enqueued then. */
+  /**
+   * Validates and enqueues one message. Throws ValidationError / RateLimitedError /
+   * IdempotencyConflictError (nothing is enqueued then), or DurabilityError (the job may be stored:
+   * a retry with the same idempotencyKey is safe).
+   */
   send(input: SendInput): Promise<SendResult>;
-  /** Resolves with the outcome once final, or `pending` at the timeout. */
+  /** Resolves with the outcome once final, or `pending` at the timeout. Throws WaitCapacityError when `maxWaiters` are waiting. */
   waitFor(id: string, options?: WaitOptions): Promise<Outcome>;
+  /** Takes a `waitFor` place ahead (pass it as `slot`), so a caller can refuse work before enqueueing; undefined when all are taken. */
+  reserveWait(): WaitSlot | undefined;
   close(): Promise<void>;
 };
 
 /** Keeps outcomes readable after the message's lifetime ends (SPEC §5: at least until expiresAt). */
 const RETENTION_MARGIN_SECONDS = 300;
 
+/** `expiresAt` as given or the default, refused when past or more than `maxTtlSeconds` ahead. */
+const lifetimeOf = (message: ValidSendInput, now: number, ttlSeconds: number, maxTtlSeconds: number): number => {
+  const expiresAt = message.expiresAt ?? now + ttlSeconds * 1000;
+  if (expiresAt <= now) throw new ValidationError([{ path: 'expiresAt', message: 'is in the past' }]);
+  if (expiresAt - now > maxTtlSeconds * 1000) throw new ValidationError([{ path: 'expiresAt', message: `is more than ${maxTtlSeconds} s ahead` }]);
+  return expiresAt;
+};
+
 export const createProducer = (options: ProducerOptions): Producer => {
-  const { queue: name = 'otp', prefix = '{otp}', ttlSeconds = 600 } = options;
+  const { queue: name = 'otp', prefix = '{otp}' } = options;
+  const { ttlSeconds, maxTtlSeconds, maxWaiters, durability } = parseTuning(options);
   const owned = !isRedisInstance(options.connection);
   const redis = isRedisInstance(options.connection) ? options.connection : createRedis(options.connection, 'producer');
   const queues = openMessageQueues(name, redis, prefix);
@@ -60,6 +88,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
   const ring = options.encryptionKeys ? parseKeyRing(options.encryptionKeys) : undefined;
   const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring }) : undefined;
   const enqueued = options.registry ? createEnqueuedCounter(options.registry) : undefined;
+  const waiter = createOutcomeWaiter({ connection: redis, queue, deadLetters, prefix, maxWaiters });
 
   return {
     async send(input) {
@@ -67,13 +96,16 @@ export const createProducer = (options: ProducerOptions): Producer => {
       if (!parsed.success) throw new ValidationError(toIssues(parsed.error));
       const message = parsed.data;
       const now = Date.now();
-      const expiresAt = message.expiresAt ?? now + ttlSeconds * 1000;
-      if (expiresAt <= now) throw new ValidationError([{ path: 'expiresAt', message: 'is in the past' }]);
+      const expiresAt = lifetimeOf(message, now, ttlSeconds, maxTtlSeconds);
       await ensureReady(redis);
       const deduplicationId = message.idempotencyKey && createHash('sha256').update(message.idempotencyKey).digest('base64url');
-      // A retry of a message already enqueued answers with its id, and spends no limit budget.
+      // A retry of a message already enqueued answers with its id, and spends no limit budget;
+      // the same key on another message is refused.
       const existing = deduplicationId ? await queue.getDeduplicationJobId(deduplicationId) : null;
-      if (existing) return { id: existing, duplicate: true };
+      if (existing) {
+        await assertSameMessage(queue, existing, message, ring);
+        return { id: existing, duplicate: true };
+      }
       await checkLimits?.({ channel: message.channel, to: message.to, country: message.country, ip: message.ip });
 
       const id = randomUUID();
@@ -93,15 +125,22 @@ export const createProducer = (options: ProducerOptions): Producer => {
         ...messageJobOptions(id, message.type, keepSeconds),
         ...(deduplicationId && { deduplication: { id: deduplicationId, ttl: lifetimeMs } }),
       });
-      const duplicate = job.id !== id;
-      if (!duplicate) enqueued?.inc({ channel: message.channel, type: message.type });
-      return { id: job.id ?? id, duplicate };
+      if (job.id && job.id !== id) {
+        // Another send with the same key got there first (between the check above and the add).
+        await assertSameMessage(queue, job.id, message, ring);
+        return { id: job.id, duplicate: true };
+      }
+      await confirmReplicas(redis, queue.toKey(id), durability);
+      enqueued?.inc({ channel: message.channel, type: message.type });
+      return { id, duplicate: false };
     },
     async waitFor(id, waitOptions) {
       await ensureReady(redis);
-      return waitForOutcome(queue, deadLetters, id, waitOptions);
+      return waiter.waitFor(id, waitOptions);
     },
+    reserveWait: () => waiter.reserve(),
     async close() {
+      await waiter.close();
       await queues.close();
       if (owned) await redis.quit().catch(() => redis.disconnect());
     },

@@ -86,7 +86,7 @@ describe('producer library', () => {
   it('the same idempotency key enqueues once: duplicate: true and the same id', async () => {
     const before = await countJobs(queue);
     const first = await producer.send({ ...base, idempotencyKey: 'req-42' });
-    const second = await producer.send({ ...base, to: 'other@example.com', idempotencyKey: 'req-42' });
+    const second = await producer.send({ ...base, to: ' Ana@Example.COM ', payload: { code: '654321' }, idempotencyKey: 'req-42' });
     expect(first.duplicate).toBe(false);
     expect(second).toEqual({ id: first.id, duplicate: true });
     expect(await countJobs(queue)).toBe(before + 1);

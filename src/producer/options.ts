@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { toIssues, ValidationError } from '../errors/validation-error.js';
+
+const MAX_TTL_LIMIT_SECONDS = 30 * 86_400;
+
+/** The producer's numeric options (the connection, keys and limits are checked where they are used). */
+const tuningSchema = z
+  .object({
+    ttlSeconds: z.number().int().positive().default(600),
+    maxTtlSeconds: z.number().int().positive().max(MAX_TTL_LIMIT_SECONDS).default(86_400),
+    maxWaiters: z.number().int().positive().default(1000),
+    durability: z
+      .strictObject({ replicas: z.number().int().min(0).max(16), timeoutMs: z.number().int().positive() })
+      .default({ replicas: 0, timeoutMs: 500 }),
+  })
+  .refine((o) => o.ttlSeconds <= o.maxTtlSeconds, { path: ['ttlSeconds'], message: 'must not exceed maxTtlSeconds' });
+
+export type ProducerTuning = z.output<typeof tuningSchema>;
+
+/** Checks the options at `createProducer`: a bad value throws there, not on the first send. */
+export const parseTuning = (options: { ttlSeconds?: number | undefined; maxTtlSeconds?: number | undefined; maxWaiters?: number | undefined; durability?: { replicas: number; timeoutMs: number } | undefined }): ProducerTuning => {
+  const parsed = tuningSchema.safeParse({ ttlSeconds: options.ttlSeconds, maxTtlSeconds: options.maxTtlSeconds, maxWaiters: options.maxWaiters, durability: options.durability });
+  if (!parsed.success) throw new ValidationError(toIssues(parsed.error), 'producer options');
+  return parsed.data;
+};
