@@ -5,7 +5,7 @@ import { RateLimitedError } from '../errors/rate-limited-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Channel } from '../messages/types.js';
 import { ipBucket } from './ip-bucket.js';
-import { createKeyHasher, createRecipientHasher } from './recipient-key.js';
+import { createLimitHashingSource, type LimitHashing } from './limit-key.js';
 import { createSlidingWindow, type WindowHit, type WindowLimit } from './sliding-window.js';
 
 export type ProducerLimits = {
@@ -22,34 +22,53 @@ export type LimitScope = {
   prefix: string;
   queue: string;
   limits: ProducerLimits;
-  /** Payload keys: the counters' hashes are keyed with them when present. */
+  /** Payload keys: the counters' hashes are keyed with the queue's limit key, stored sealed with them (src/limits/limit-key.ts). */
   ring: KeyRing | undefined;
 };
 
 /** `to` is already normalised (E.164 for phones); `country` is the phone number's region. */
 export type LimitCheck = { channel: Channel; to: string; country: string | undefined; ip: string | undefined };
 
-/** The checks made before a message is enqueued. Throws ValidationError or RateLimitedError; counts nothing then. */
+type ScopedHit = WindowHit & { scope: 'ip' | 'recipient' };
+
+/** Counting attempts when another producer replaces the limit key in between (it settles after one). */
+const MAX_STALE_RETRIES = 3;
+
+/**
+ * The checks made before a message is enqueued. Throws ValidationError or RateLimitedError; counts nothing then.
+ * With payload keys, the first check that counts reads the limit key from Redis; later ones use it from memory.
+ */
 export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limits, ring }: LimitScope) => {
   const window = createSlidingWindow(redis);
-  const hashKey = createKeyHasher(ring);
-  const hash = createRecipientHasher(ring);
+  const hashing = createLimitHashingSource(redis, { prefix, queue, ring });
   const upper = (list: readonly string[] | undefined) => new Set((list ?? []).map((c) => c.toUpperCase()));
   const allow = upper(limits.sms?.allowCountries);
   const deny = upper(limits.sms?.denyCountries);
   const base = `${prefix}:${queue}:limit`;
+  const hitsOf = ({ hashValue, hashRecipient }: LimitHashing, channel: Channel, to: string, bucket: string | undefined): ScopedHit[] => [
+    // IP buckets are hashed as they are: the recipient normaliser would drop IPv4's dots.
+    ...(limits.perIp && bucket ? [{ key: `${base}:ip:${hashValue(bucket)}`, limit: limits.perIp, scope: 'ip' as const }] : []),
+    ...(limits.perRecipient ? [{ key: `${base}:to:${channel}:${hashRecipient(to)}`, limit: limits.perRecipient, scope: 'recipient' as const }] : []),
+  ];
   return async ({ channel, to, country, ip }: LimitCheck): Promise<void> => {
     if (channel === 'sms' && (allow.size > 0 || deny.size > 0)) {
       if (!country || deny.has(country) || (allow.size > 0 && !allow.has(country))) {
         throw new ValidationError([{ path: 'to', message: 'destination country is not allowed' }]);
       }
     }
-    const hits: (WindowHit & { scope: 'ip' | 'recipient' })[] = [];
-    // IP buckets are hashed as they are: the recipient normaliser would drop IPv4's dots.
     const bucket = limits.perIp && ip !== undefined ? ipBucket(ip) : undefined;
-    if (limits.perIp && bucket) hits.push({ key: `${base}:ip:${hashKey(bucket)}`, limit: limits.perIp, scope: 'ip' });
-    if (limits.perRecipient) hits.push({ key: `${base}:to:${channel}:${hash(to)}`, limit: limits.perRecipient, scope: 'recipient' });
-    const { waitMs, refused } = await window.hit(hits, randomUUID());
-    if (waitMs > 0) throw new RateLimitedError(hits[refused ?? 0]?.scope ?? 'recipient', waitMs);
+    if (!limits.perRecipient && !bucket) return;
+    const member = randomUUID();
+    for (let attempt = 1; ; attempt += 1) {
+      const keys = await hashing.current();
+      const hits = hitsOf(keys, channel, to, bucket);
+      const { waitMs, refused, stale } = await window.hit(hits, member, keys.guard);
+      if (!stale) {
+        if (waitMs > 0) throw new RateLimitedError(hits[refused ?? 0]?.scope ?? 'recipient', waitMs);
+        return;
+      }
+      hashing.forget(keys);
+      if (attempt >= MAX_STALE_RETRIES) throw new Error('the limit key in Redis kept changing while counting');
+    }
   };
 };

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { generateKey } from '../../src/crypto/key-ring.js';
 import { createProducer, type Producer } from '../../src/producer/index.js';
 import { freePort } from '../../src/redis/local-server.js';
 import { pollUntil, removeDir, tempDir, unique } from '../ingest/support/harness.js';
@@ -17,6 +18,7 @@ describe.skipIf(!binary)('limits on Redis Cluster', () => {
   let url: string;
   let admin: Redis;
   let producer: Producer;
+  let sealedProducer: Producer;
 
   beforeAll(async () => {
     dir = await tempDir();
@@ -34,9 +36,17 @@ describe.skipIf(!binary)('limits on Redis Cluster', () => {
       prefix: `{${unique('c')}}`,
       limits: { perRecipient: { max: 2, windowSeconds: 60 }, perIp: { max: 10, windowSeconds: 60 }, sms: { allowCountries: ['US'] } },
     });
+    sealedProducer = createProducer({
+      connection: { cluster: [url] },
+      queue: unique('q'),
+      prefix: `{${unique('c')}}`,
+      encryptionKeys: { current: 'k1', keys: { k1: generateKey() } },
+      limits: { perRecipient: { max: 2, windowSeconds: 60 }, perIp: { max: 10, windowSeconds: 60 } },
+    });
   });
   afterAll(async () => {
     await producer?.close();
+    await sealedProducer?.close();
     admin?.disconnect();
     if (child && child.exitCode === null) {
       const gone = new Promise((r) => child.once('exit', r));
@@ -53,6 +63,13 @@ describe.skipIf(!binary)('limits on Redis Cluster', () => {
   it('checks the per-IP and per-recipient windows in one script without CROSSSLOT, and limits', async () => {
     const send = () => producer.send({ channel: 'sms', to: '+14155550123', type: 'SignIn', payload: { code: '1' }, ip: '203.0.113.7' });
     expect((await send()).duplicate).toBe(false);
+    await send();
+    await expect(send()).rejects.toMatchObject({ name: 'RateLimitedError', scope: 'recipient' });
+  });
+
+  it('with payload keys: the limit key and its guard live in the same slot as the counters', async () => {
+    const send = () => sealedProducer.send({ channel: 'sms', to: '+14155550123', type: 'SignIn', payload: { code: '1' }, ip: '203.0.113.7' });
+    await send();
     await send();
     await expect(send()).rejects.toMatchObject({ name: 'RateLimitedError', scope: 'recipient' });
   });

@@ -54,6 +54,22 @@ describe('sliding window (one Lua script, real Redis)', () => {
     expect(await redis.zcard(k)).toBe(3);
   });
 
+  it('with a guard: counts only while the guard field holds the expected value; otherwise stale, nothing recorded', async () => {
+    const base = `{${unique('sw')}}`;
+    const [k, guardKey] = [`${base}:k`, `${base}:limit-key`];
+    const limit = { max: 5, windowSeconds: 60 };
+    const guard = { key: guardKey, field: 'gen', value: 'g1' };
+    expect(await window.hit([{ key: k, limit }], 'a', guard)).toEqual({ waitMs: 0, refused: undefined, stale: true }); // no guard hash yet
+    await redis.hset(guardKey, 'gen', 'g1');
+    expect(await window.hit([{ key: k, limit }], 'b', guard)).toEqual({ waitMs: 0, refused: undefined });
+    await redis.hset(guardKey, 'gen', 'g2');
+    expect(await window.hit([{ key: k, limit }], 'c', guard)).toEqual({ waitMs: 0, refused: undefined, stale: true });
+    expect(await redis.zrange(k, '0', '-1')).toEqual(['b']);
+    const refused = await window.hit([{ key: k, limit: { max: 1, windowSeconds: 60 } }], 'd', { ...guard, value: 'g2' });
+    expect(refused.refused).toBe(0);
+    expect(refused.stale).toBeUndefined();
+  });
+
   it('no hits: allowed without a Redis call', async () => {
     expect(await window.hit([], 'x')).toEqual({ waitMs: 0, refused: undefined });
   });

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { generateKey } from '../../src/crypto/key-ring.js';
+import { open } from '../../src/crypto/envelope.js';
+import { generateKey, parseKeyRing } from '../../src/crypto/key-ring.js';
 import { createProducer } from '../../src/producer/index.js';
 import { startPipeline, type Pipeline } from '../helpers/pipeline.js';
 import { createScriptedProvider } from '../helpers/scripted-provider.js';
@@ -60,6 +61,12 @@ describe('encryption at rest', () => {
       for (const secret of [...recipients, 'dead.letter@example.net', '4155550199', ...codes, '102938', 'Zelda', '203.0.113.77']) {
         expect(dump, secret).not.toContain(secret);
       }
+      // The limit key (it keys the recipient hashes of the counters) is there only sealed.
+      const { prefix } = p.loaded.config.redis;
+      const { gen = '', 'sealed:k2': sealedLimitKey = '' } = await redis.hgetall(`${prefix}:${p.loaded.config.queue.name}:limit-key`);
+      const limitKey = Buffer.from(open(parseKeyRing(keys), sealedLimitKey, { id: `limit-key:${gen}`, channel: '-', type: '-', expiresAt: 0 }), 'base64url');
+      expect(limitKey).toHaveLength(32);
+      for (const form of [limitKey.toString('base64url'), limitKey.toString('base64'), limitKey.toString('hex')]) expect(dump).not.toContain(form);
     } finally {
       redis.disconnect();
     }
