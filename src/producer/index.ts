@@ -88,7 +88,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
   const ring = options.encryptionKeys ? parseKeyRing(options.encryptionKeys) : undefined;
   const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring }) : undefined;
   const enqueued = options.registry ? createEnqueuedCounter(options.registry) : undefined;
-  const waiter = createOutcomeWaiter({ connection: redis, queue, deadLetters, prefix, maxWaiters });
+  const waiter = createOutcomeWaiter({ connection: redis, queue, deadLetters, prefix, maxWaiters, ready: () => ensureReady(redis) });
 
   return {
     async send(input) {
@@ -134,10 +134,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
       enqueued?.inc({ channel: message.channel, type: message.type });
       return { id, duplicate: false };
     },
-    async waitFor(id, waitOptions) {
-      await ensureReady(redis);
-      return waiter.waitFor(id, waitOptions);
-    },
+    waitFor: (id, waitOptions) => waiter.waitFor(id, waitOptions),
     reserveWait: () => waiter.reserve(),
     async close() {
       await waiter.close();

@@ -29,14 +29,22 @@ export type OutcomeWaiter = {
   close(): Promise<void>;
 };
 
-export type OutcomeWaiterDeps = { connection: Redis | Cluster; queue: Queue; deadLetters: Queue; prefix: string; maxWaiters: number };
+export type OutcomeWaiterDeps = {
+  connection: Redis | Cluster;
+  queue: Queue;
+  deadLetters: Queue;
+  prefix: string;
+  maxWaiters: number;
+  /** Settles once `connection` can take commands (bounded), rejects when Redis is unreachable. */
+  ready: () => Promise<void>;
+};
 
 /**
  * `waitFor` without polling: one QueueEvents subscription per producer, opened on the first wait,
  * tells each waiter its job's outcome. A waiter watches first and then reads the outcome once (it
  * may have landed before), and reads once more at its timeout; `pending` if still not final.
  */
-export const createOutcomeWaiter = ({ connection, queue, deadLetters, prefix, maxWaiters }: OutcomeWaiterDeps): OutcomeWaiter => {
+export const createOutcomeWaiter = ({ connection, queue, deadLetters, prefix, maxWaiters, ready }: OutcomeWaiterDeps): OutcomeWaiter => {
   const held = new WeakSet<WaitSlot>();
   let taken = 0;
   const reserve = (): WaitSlot | undefined => {
@@ -91,6 +99,7 @@ export const createOutcomeWaiter = ({ connection, queue, deadLetters, prefix, ma
       const place = slot && held.has(slot) ? slot : reserve();
       if (!place) throw new WaitCapacityError(maxWaiters);
       try {
+        await ready();
         return await wait(id, timeoutMs);
       } finally {
         place.release();
