@@ -7,8 +7,9 @@ import { GENERATION_FIELD, limitKeyBinding, planLimitKey, SEALED_FIELD_PREFIX } 
 import { createKeyHasher, createRecipientHasher, derivedLimitSecret, type ValueHasher } from './recipient-key.js';
 import type { WindowGuard } from './sliding-window.js';
 
-/** Each Redis call of a load; the producer's connection also has its own command timeout. */
-const CALL_TIMEOUT_MS = 2000;
+/** Each Redis call of a load (the producer's connection also has its own command timeout), and a whole load. */
+const CALL_TIMEOUT_MS = 1500;
+const LOAD_TIMEOUT_MS = 3000;
 /** Loads that find the limit key changed under them (another producer renewing it) before giving up. */
 const MAX_ATTEMPTS = 4;
 
@@ -87,7 +88,7 @@ export const createLimitHashingSource = (redis: Redis | Cluster, { prefix, queue
   let cached: Promise<LimitHashing> | undefined;
   let loaded: LimitHashing | undefined;
   const load = async (): Promise<LimitHashing> => {
-    const { generation, secret } = await loadLimitKey(redis, key, ring);
+    const { generation, secret } = await withDeadline(loadLimitKey(redis, key, ring), LOAD_TIMEOUT_MS);
     loaded = { hashValue: createKeyHasher(secret), hashRecipient: createRecipientHasher(secret), guard: { key, field: GENERATION_FIELD, value: generation } };
     return loaded;
   };
