@@ -30,6 +30,8 @@ export type SinkStats = {
   afterExpiry: number;
   /** Requests accepted after payload.exp: a breach of "never after expiresAt". */
   acceptedAfterExpiry: number;
+  /** Each request that arrived after its payload.exp: by whom, when, how late. */
+  late: { code: string; worker: string; arrivedAt: number; lateByMs: number }[];
 };
 
 export type Sink = {
@@ -65,7 +67,7 @@ export type SinkOptions = {
  * message's expiresAt, put there by the scenario).
  */
 export const startSink = async ({ delayMs = [0, 0], commit = 'on-arrival' }: SinkOptions = {}): Promise<Sink> => {
-  const stats: SinkStats = { accepted: new Map(), taken: [], requests: 0, abandoned: 0, afterExpiry: 0, acceptedAfterExpiry: 0 };
+  const stats: SinkStats = { accepted: new Map(), taken: [], requests: 0, abandoned: 0, afterExpiry: 0, acceptedAfterExpiry: 0, late: [] };
   const processing = new Set<{ worker: string }>();
   let down = false;
   const server = createServer((req, res) => {
@@ -81,12 +83,15 @@ export const startSink = async ({ delayMs = [0, 0], commit = 'on-arrival' }: Sin
         // counted, answered 400 below
       }
       const late = typeof payload.exp === 'number' && now > payload.exp;
-      if (late) stats.afterExpiry++;
+      const worker = (req.url ?? '').split('?')[0]!.split('/').at(-1) ?? '';
+      if (late) {
+        stats.afterExpiry++;
+        stats.late.push({ code: String(payload.code), worker, arrivedAt: now, lateByMs: now - (payload.exp ?? now) });
+      }
       if (down) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"unavailable"}');
       if (!payload.code) return void res.writeHead(400).end();
       if (late) stats.acceptedAfterExpiry++;
       const code = payload.code;
-      const worker = (req.url ?? '').split('?')[0]!.split('/').at(-1) ?? '';
       let hungUp = false;
       res.once('close', () => void (hungUp = !res.writableFinished));
       const webhookId = req.headers['webhook-id'];

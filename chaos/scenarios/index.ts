@@ -1,7 +1,9 @@
 import type { ScenarioContext, ScenarioResult } from '../lib/common.js';
+import { networkFaults } from './network-faults.js';
 import { poison } from './poison.js';
 import { providerOutage } from './provider-outage.js';
 import { redisRestart } from './redis-restart.js';
+import { sentinelFailover } from './sentinel-failover.js';
 import { workerKill } from './worker-kill.js';
 
 export const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult>> = {
@@ -10,4 +12,6 @@ export const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<Scenari
   b: redisRestart,
   c: providerOutage,
   d: poison,
+  e: sentinelFailover,
+  f: networkFaults,
 };
