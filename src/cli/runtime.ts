@@ -2,17 +2,37 @@ import type { FastifyInstance } from 'fastify';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { clampTimerMs } from '../abort/timer.js';
+import { withDeadline } from '../abort/with-deadline.js';
 import type { LoadedConfig } from '../config/load.js';
 import { configWarnings } from '../config/warnings.js';
 import { createIngestServer } from '../ingest/server.js';
 import { createProducer, type Producer } from '../producer/index.js';
-import { connectionFromConfig, createRedis } from '../redis/connection.js';
+import { closeRedis, connectionFromConfig, createRedis } from '../redis/connection.js';
 import { pingRedis, startOpsServer } from '../ops/server.js';
 import { buildConnectors, closeConnectors } from '../worker/connectors.js';
-import { createDeliveryWorker } from '../worker/delivery-worker.js';
+import { createDeliveryWorker, workerCloseBudgetMs } from '../worker/delivery-worker.js';
 import { createTemplateResolver } from '../templates/resolve.js';
 
-export type Runtime = { close(): Promise<void> };
+export type Runtime = {
+  close(): Promise<void>;
+  /** The longest close() takes, whatever Redis does; untilSignal's backstop waits this long plus a margin. */
+  readonly closeBudgetMs?: number;
+};
+
+/** Each closing step after the worker's own close: connectors, the ops server, Redis connections. */
+const CLOSE_STEP_MS = 1000;
+/** The ingest's HTTP server: requests in flight get this long to finish (longer than the longest `?wait=`, 30 s). */
+const INGEST_CLOSE_MS = 35_000;
+/** For a runtime that states no budget. */
+const DEFAULT_CLOSE_BUDGET_MS = 10_000;
+/** untilSignal's backstop fires this long after the slowest runtime's budget. */
+const BACKSTOP_MARGIN_MS = 500;
+/** After closing, open handles (a socket to a hung Redis, a library's reconnect timer) may delay exit this long. */
+const EXIT_LINGER_MS = 1000;
+
+/** Waits for `promise` at most `ms`; a step that outlives it is abandoned, never awaited. */
+const bounded = (promise: Promise<unknown>, ms: number): Promise<void> => withDeadline(promise, ms).then(() => undefined, () => undefined);
 
 export const createRegistry = (): Registry => {
   const registry = new Registry();
@@ -23,11 +43,13 @@ export const createRegistry = (): Registry => {
 /** The worker process: BullMQ worker, connectors, and /metrics /healthz /readyz on metrics.port. */
 export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, registry: Registry, options: { ops?: boolean } = {}): Promise<Runtime & { redis: Redis | Cluster }> => {
   const redis = createRedis(connectionFromConfig(loaded.config.redis), 'worker');
+  // Hot-path commands (sent marker, rate gate, breakers) on a second connection with a command timeout.
+  const commands = createRedis(connectionFromConfig(loaded.config.redis), 'commands');
   const connectors = buildConnectors(loaded.chains, logger);
   // Templates compile once, for the start-up checks and the worker.
   const resolver = createTemplateResolver(loaded.config.templates, loaded.config.defaultLocale);
   for (const w of configWarnings(loaded, connectors, resolver)) logger.warn({ path: w.path }, `config: ${w.message}`);
-  const worker = createDeliveryWorker({ loaded, connection: redis, connectors, registry, logger, resolver });
+  const worker = createDeliveryWorker({ loaded, connection: redis, commands, connectors, registry, logger, resolver });
   const ops =
     options.ops === false
       ? undefined
@@ -36,13 +58,17 @@ export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, r
   logger.info({ queue: loaded.config.queue.name, concurrency: loaded.config.queue.concurrency, metricsPort: loaded.config.metrics.port }, 'worker started');
   return {
     redis,
+    closeBudgetMs: workerCloseBudgetMs(loaded.config.queue.shutdownGraceSeconds) + CLOSE_STEP_MS,
     async close() {
       if (closed) return;
       closed = true;
       await worker.close();
-      await closeConnectors(connectors);
-      await ops?.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await Promise.all([
+        bounded(closeConnectors(connectors), CLOSE_STEP_MS),
+        ops && bounded(ops.close(), CLOSE_STEP_MS),
+        closeRedis(commands, CLOSE_STEP_MS / 2),
+        closeRedis(redis, CLOSE_STEP_MS / 2),
+      ]);
     },
   };
 };
@@ -84,28 +110,49 @@ export const startIngestRuntime = async (loaded: LoadedConfig, logger: Logger, r
   return {
     app,
     producer,
+    closeBudgetMs: INGEST_CLOSE_MS + 2 * CLOSE_STEP_MS,
     async close() {
       closing = true;
-      await app.close();
-      await producer.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await bounded(app.close(), INGEST_CLOSE_MS);
+      await bounded(producer.close(), CLOSE_STEP_MS);
+      await closeRedis(redis, CLOSE_STEP_MS);
     },
   };
 };
 
-/** Runs until SIGTERM/SIGINT, then closes in order and exits 0. */
-export const untilSignal = (logger: Logger, runtimes: Runtime[]): Promise<void> =>
+/**
+ * Closes every runtime (in parallel) after `signal`. Two safety nets keep a process from outliving
+ * its shutdown, whatever Redis or a library does:
+ * - backstop: if closing has not finished within the slowest runtime's `closeBudgetMs` plus a
+ *   margin, one error line is logged and the process exits with code 1 (what was cut off is retried
+ *   by another worker, as after a crash);
+ * - once closing has finished, open handles left behind (a socket to a frozen Redis, a reconnect
+ *   timer) may delay the exit for at most a second, then the process exits with code 0.
+ */
+export const shutdown = (logger: Logger, runtimes: Runtime[], signal: string, exit: (code: number) => void = (code) => process.exit(code)): Promise<void> => {
+  const exitFlushed = (code: number) => logger.flush(() => exit(code));
+  logger.info({ signal }, 'shutting down');
+  const budgetMs = Math.max(0, ...runtimes.map((r) => r.closeBudgetMs ?? DEFAULT_CLOSE_BUDGET_MS)) + BACKSTOP_MARGIN_MS;
+  const backstop = setTimeout(() => {
+    logger.error({ signal, afterMs: budgetMs }, 'shutdown did not finish in time; exiting with code 1 (jobs cut off are retried by another worker)');
+    exitFlushed(1);
+  }, clampTimerMs(budgetMs));
+  return Promise.allSettled(runtimes.map((r) => r.close())).then(() => {
+    clearTimeout(backstop);
+    logger.info('stopped');
+    logger.flush();
+    setTimeout(() => exitFlushed(0), EXIT_LINGER_MS).unref();
+  });
+};
+
+/** Runs until SIGTERM/SIGINT, then `shutdown`: resolves once every runtime is closed. */
+export const untilSignal = (logger: Logger, runtimes: Runtime[], exit?: (code: number) => void): Promise<void> =>
   new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      logger.info({ signal }, 'shutting down');
-      Promise.allSettled(runtimes.map((r) => r.close())).then(() => {
-        logger.info('stopped');
-        logger.flush();
-        resolve();
-      });
+      void shutdown(logger, runtimes, signal, exit).then(resolve);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
