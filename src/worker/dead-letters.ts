@@ -35,10 +35,14 @@ export type DeadLetterSummary = Omit<DeadLetter, 'original' | 'failedAt' | 'prov
 const asTemplate = (v: unknown) => (templateTypeSchema.safeParse(v).success ? (v as z.infer<typeof templateTypeSchema>) : 'unknown');
 const asChannel = (v: unknown) => (channelSchema.safeParse(v).success ? (v as z.infer<typeof channelSchema>) : 'unknown');
 
-/** Adds a dead letter; idempotent per message id (a retried dead-lettering adds nothing). */
+/**
+ * Adds a dead letter under the job's id (what `dlq show/replay/purge` take); idempotent per id (a
+ * retried dead-lettering adds nothing). The job id and the message id differ only for a job copied
+ * to another id in Redis (dead-lettered `id_mismatch`): its letter goes by the id it was found under.
+ */
 export const addDeadLetter = async (deadLetters: Queue, job: Job, info: DeadLetterInfo): Promise<void> => {
   const data = (job.data ?? {}) as Record<string, unknown>;
-  const id = typeof data.id === 'string' ? data.id : (job.id ?? 'unknown');
+  const id = job.id ?? (typeof data.id === 'string' ? data.id : 'unknown');
   const letter: DeadLetter = {
     id,
     channel: asChannel(data.channel),
@@ -50,7 +54,7 @@ export const addDeadLetter = async (deadLetters: Queue, job: Job, info: DeadLett
     failedAt: Date.now(),
     original: job.data,
   };
-  await deadLetters.add(letter.type, letter, { jobId: job.id ?? id, removeOnComplete: true, removeOnFail: true });
+  await deadLetters.add(letter.type, letter, { jobId: id, removeOnComplete: true, removeOnFail: true });
 };
 
 export const summarize = (letter: DeadLetter): DeadLetterSummary => ({

@@ -11,8 +11,10 @@ export type SentMarker = {
   markSent(id: string, provider: string, ttlMs: number): Promise<void>;
 };
 
+export const sentMarkerKey = (prefix: string, id: string): string => `${prefix}:sent:${id}`;
+
 export const createSentMarker = (redis: Redis | Cluster, prefix: string): SentMarker => {
-  const key = (id: string) => `${prefix}:sent:${id}`;
+  const key = (id: string) => sentMarkerKey(prefix, id);
   return {
     async wasSent(id) {
       return (await redis.get(key(id))) ?? undefined;

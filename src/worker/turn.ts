@@ -1,0 +1,123 @@
+import { clampTimerMs } from '../abort/timer.js';
+import { createDeadline } from '../abort/deadline.js';
+import type { JobData, MessageBody } from '../messages/job-data.js';
+import type { WorkerMetrics } from '../metrics/metrics.js';
+import type { OutgoingMessage, SendResult } from '../providers/types.js';
+import type { TemplateResolver } from '../templates/resolve.js';
+import type { Connector } from './connectors.js';
+import type { ConnectorHealth } from './connector-health.js';
+import { afterRateGate, afterRedisFailure, afterSendFailure, attemptOutcome, classifySendFailure, type ChainSkip, type Decision, type RunFacts } from './decide.js';
+import type { JobLog } from './job-actions.js';
+import type { RateGate } from './rate-gate.js';
+import { prepareMessage } from './render.js';
+import type { SentMarker } from './sent-marker.js';
+
+export const REDIS_FAILED = Symbol('redis call failed');
+
+export type TurnDeps = {
+  resolver: TemplateResolver;
+  health: ConnectorHealth;
+  rateGate: RateGate;
+  sentMarker: SentMarker;
+  metrics: WorkerMetrics;
+  shutdown: AbortSignal;
+};
+
+/** What one connector's turn came to. */
+export type Turn =
+  | { kind: 'delivered'; provider: string }
+  /** Skipped, or failed in a way the next connector may fix: what the end of the chain should know. */
+  | { kind: 'next'; skip: ChainSkip }
+  /** The run ends here; `fields` go on the log line. */
+  | { kind: 'end'; decision: Decision; fields?: object };
+
+export type TurnInput = {
+  data: JobData;
+  body: MessageBody;
+  locale: string;
+  /** Masked. */
+  recipient: string;
+  attempt: number;
+  log: JobLog;
+  facts: () => RunFacts;
+  /** A hot-path Redis call made before the send; REDIS_FAILED when it failed (already logged). */
+  beforeSend: <T>(what: string, call: () => Promise<T>) => Promise<T | typeof REDIS_FAILED>;
+};
+
+/** One connector's turn: pause → render → rate gate → send → classify. */
+export const createTurn = (deps: TurnDeps) => {
+  const { metrics } = deps;
+
+  /** One provider call, bounded by the message's expiry and the worker's forced shutdown. */
+  const sendOnce = async (connector: Connector, message: OutgoingMessage, expiresAt: number, attempt: number) => {
+    const deadline = createDeadline(clampTimerMs(expiresAt - Date.now()), deps.shutdown);
+    const started = performance.now();
+    try {
+      const result = (await connector.provider.send(message, { signal: deadline.signal, attempt })) as SendResult | undefined;
+      return { ok: true as const, result, seconds: (performance.now() - started) / 1000 };
+    } catch (error) {
+      return { ok: false as const, error, seconds: (performance.now() - started) / 1000 };
+    } finally {
+      deadline.dispose();
+    }
+  };
+
+  const delivered = async (connector: Connector, input: TurnInput, result: SendResult | undefined, seconds: number): Promise<Turn> => {
+    const { data, log } = input;
+    const { provider } = connector;
+    const where = { connector: connector.name, provider: provider.id };
+    // After the provider accepted: a failed marker write is logged; the delivery stands.
+    await deps.sentMarker.markSent(data.id, provider.id, data.expiresAt - Date.now() + 60_000).catch((error: Error) =>
+      log.warn({ ...where, err: { message: error.message } }, 'could not write the sent marker; the delivery stands'),
+    );
+    deps.health.success(connector);
+    metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, seconds);
+    metrics.attempts.inc({ channel: data.channel, provider: provider.id, outcome: 'success' });
+    metrics.endToEnd.observe({ channel: data.channel }, Math.max(0, Date.now() - data.enqueuedAt) / 1000);
+    metrics.messages.inc({ channel: data.channel, type: data.type, result: 'delivered' });
+    if (result?.unexpectedResponse) {
+      metrics.unexpectedResponses.inc({ provider: provider.id });
+      log.warn(where, 'provider answered 2xx with an unexpected response; counted as delivered');
+    }
+    log.info({ recipient: input.recipient, ...where, outcome: 'delivered', ms: Math.round(seconds * 1000) }, 'message delivered');
+    return { kind: 'delivered', provider: provider.id };
+  };
+
+  const failed = async (connector: Connector, input: TurnInput, error: unknown, seconds: number): Promise<Turn> => {
+    const { data, log } = input;
+    const { provider } = connector;
+    const sendLog = { recipient: input.recipient, connector: connector.name, provider: provider.id };
+    const failure = classifySendFailure(error, deps.shutdown.aborted, provider.id);
+    if (failure.kind === 'shutdown') return { kind: 'end', decision: { do: 'hand_back' }, fields: sendLog };
+    metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, seconds);
+    metrics.attempts.inc({ channel: data.channel, provider: provider.id, outcome: attemptOutcome(failure) ?? 'retryable_error' });
+    const e = failure.failure;
+    const fields = { ...sendLog, errorKind: failure.kind === 'bug' ? 'bug' : e.kind, providerCode: e.code, scope: e.scope, ...(failure.kind === 'bug' && { errorName: failure.errorName }) };
+    if (failure.kind === 'connector') {
+      (e.kind === 'permanent' ? log.error : log.warn)(fields, 'connector failed');
+      // After the provider refused: a failed breaker write is logged; the chain goes on.
+      await deps.health.failure(connector).catch((err: Error) => log.warn({ connector: connector.name, err: { message: err.message } }, 'could not record the connector failure'));
+      return { kind: 'next', skip: { failure: e } };
+    }
+    if (failure.kind === 'bug') log.error(fields, 'provider threw an unexpected error; retrying, not counted against the connector');
+    else if (failure.kind === 'message') log.warn(fields, 'permanent delivery failure');
+    return { kind: 'end', decision: afterSendFailure(failure, input.facts()), fields };
+  };
+
+  return async (connector: Connector, input: TurnInput): Promise<Turn> => {
+    const { provider } = connector;
+    if (deps.shutdown.aborted) return { kind: 'end', decision: { do: 'hand_back' } };
+    const pausedUntil = deps.health.pausedUntil(connector);
+    if (pausedUntil) return { kind: 'next', skip: { pausedUntil } };
+    const message = prepareMessage(deps.resolver, input.data, input.body, input.locale, provider);
+    if ('unrenderable' in message) {
+      input.log.warn({ connector: connector.name, provider: provider.id, reason: message.unrenderable }, 'connector cannot render this message; trying the next one');
+      return { kind: 'next', skip: { unrenderable: { reason: message.unrenderable, provider: provider.id } } };
+    }
+    const wait = await input.beforeSend('rate gate', () => deps.rateGate.acquire(connector));
+    if (wait === REDIS_FAILED) return { kind: 'end', decision: afterRedisFailure('rate gate', input.facts()) };
+    if (wait > 0) return { kind: 'end', decision: afterRateGate(wait, input.facts()) };
+    const sent = await sendOnce(connector, message, input.data.expiresAt, input.attempt);
+    return sent.ok ? delivered(connector, input, sent.result, sent.seconds) : failed(connector, input, sent.error, sent.seconds);
+  };
+};
