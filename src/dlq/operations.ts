@@ -1,6 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import { messageJobOptions } from '../messages/job-data.js';
 import { deadLetterSchema, summarize, type DeadLetter, type DeadLetterSummary } from '../worker/dead-letters.js';
+import { sentMarkerKey } from '../worker/sent-marker.js';
 
 export type DeadLetterQueues = { queue: Queue; deadLetters: Queue };
 /** What the read-only and purge operations need: the dead-letter queue alone. */
@@ -35,14 +36,37 @@ export const showDeadLetter = async ({ deadLetters }: DeadLetterQueue, id: strin
 };
 
 /**
+ * A dead letter whose message a provider had in fact accepted (its sent marker is still there: a
+ * job failed after the send, e.g. stalled too often). Replaying it would send the code again.
+ */
+export class AlreadyAcceptedError extends Error {
+  override readonly name = 'AlreadyAcceptedError';
+  constructor(
+    readonly id: string,
+    readonly provider: string,
+  ) {
+    super(`message ${id} was already accepted by ${provider}; not replayed (purge it instead)`);
+  }
+}
+
+/** The provider that accepted message `id`, if its sent marker is still there. */
+const acceptedBy = async (queue: Queue, id: string): Promise<string | undefined> => {
+  const client = await queue.getBackend().client;
+  return (await client.get(sentMarkerKey(queue.opts.prefix ?? 'bull', id))) ?? undefined;
+};
+
+/**
  * Puts a dead letter back on the main queue under its own id, with a fresh attempt budget.
- * The main queue's failed copy is removed first; the dead letter is removed last, so a crash in
- * between never loses the message. An expired message will end as `expired`, never be sent.
+ * Refuses (AlreadyAcceptedError) a message a provider already accepted. The main queue's failed
+ * copy is removed first; the dead letter is removed last, so a crash in between never loses the
+ * message. An expired message will end as `expired`, never be sent.
  */
 export const replayDeadLetter = async ({ queue, deadLetters }: DeadLetterQueues, id: string): Promise<boolean> => {
   const job = await deadLetters.getJob(id);
   const letter = job && parseLetter(job);
   if (!job || !letter) return false;
+  const provider = await acceptedBy(queue, id);
+  if (provider) throw new AlreadyAcceptedError(id, provider);
   const previous = await queue.getJob(id);
   if (previous) {
     const state = await previous.getState();
@@ -53,6 +77,21 @@ export const replayDeadLetter = async ({ queue, deadLetters }: DeadLetterQueues,
   await queue.add(type ?? 'unknown', letter.original, messageJobOptions(id, type, REPLAY_RETENTION_SECONDS));
   await job.remove();
   return true;
+};
+
+/** Replays every dead letter except those a provider already accepted (left in place, counted). */
+export const replayAllDeadLetters = async (queues: DeadLetterQueues): Promise<{ replayed: number; alreadyAccepted: number }> => {
+  let replayed = 0;
+  let alreadyAccepted = 0;
+  for (const id of await allDeadLetterIds(queues)) {
+    try {
+      if (await replayDeadLetter(queues, id)) replayed += 1;
+    } catch (error) {
+      if (!(error instanceof AlreadyAcceptedError)) throw error;
+      alreadyAccepted += 1;
+    }
+  }
+  return { replayed, alreadyAccepted };
 };
 
 export const purgeDeadLetter = async ({ deadLetters }: DeadLetterQueue, id: string): Promise<boolean> => {

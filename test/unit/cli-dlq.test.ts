@@ -8,6 +8,7 @@ import { loadConfigFile } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createProducer } from '../../src/producer/index.js';
 import { createProviderRegistry } from '../../src/providers/registry.js';
+import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { runCli, writeConfig } from '../helpers/cli.js';
 import { startStandIn, type StandIn } from '../helpers/http-stand-in.js';
@@ -16,11 +17,12 @@ let vendor: StandIn;
 let file: string;
 let worker: Awaited<ReturnType<typeof startWorkerRuntime>>;
 let producer: ReturnType<typeof createProducer>;
+let prefix: string;
 
 beforeAll(async () => {
   vendor = await startStandIn({ status: 400, body: { error: 'invalid number' } });
   const dir = await mkdtemp(join(tmpdir(), 'cli-dlq-'));
-  const prefix = `{d-${randomUUID().slice(0, 8)}}`;
+  prefix = `{d-${randomUUID().slice(0, 8)}}`;
   file = await writeConfig(join(dir, 'c.json'), {
     redis: { url: inject('redisUrl'), prefix },
     queue: { attempts: 2, backoff: { delayMs: 10, maxDelayMs: 20 } },
@@ -66,6 +68,33 @@ describe('otp-courier send and dlq', () => {
     expect(again.stdout.trim().split('\n')[1]).toBe('dead');
     expect((await runCli(['dlq', 'purge', '--all', '--config', file])).stdout.trim()).toBe('purged 1');
     expect((await runCli(['dlq', 'replay', '--config', file])).code).toBe(2);
+  }, 60_000);
+
+  it('dlq replay refuses a message a provider already accepted (one line, exit 1); replay --all skips it and says so', async () => {
+    vendor.reply({ status: 400, body: {} });
+    const sent = await runCli(['send', '--config', file, '--channel', 'sms', '--to', '+14155550123', '--type', 'SignIn', '--code', '777777', '--wait', '10']);
+    const [id] = sent.stdout.trim().split('\n');
+    // The vendor had in fact taken it (the worker's sent marker says so), e.g. before a stall.
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      await redis.set(`${prefix}:sent:${id}`, 'http-sms', 'PX', 60_000);
+    } finally {
+      redis.disconnect();
+    }
+    vendor.reply({ status: 200, body: {} });
+    const before = vendor.requests.length;
+
+    const one = await runCli(['dlq', 'replay', id ?? '', '--config', file]);
+    expect(one.code).toBe(1);
+    expect(one.stderr.trim().split('\n')).toHaveLength(1);
+    expect(one.stderr).toContain(`message ${id} was already accepted by http-sms; not replayed`);
+
+    const all = await runCli(['dlq', 'replay', '--all', '--config', file]);
+    expect(all.code).toBe(0);
+    expect(all.stdout.trim()).toBe('replayed 0 (skipped 1 already accepted by the provider; purge them instead)');
+    expect(vendor.requests.length).toBe(before);
+    expect((JSON.parse((await runCli(['dlq', 'list', '--json', '--config', file])).stdout) as { id: string }[]).map((l) => l.id)).toEqual([id]);
+    expect((await runCli(['dlq', 'purge', id ?? '', '--config', file])).stdout.trim()).toBe('purged 1');
   }, 60_000);
 
   it('a clear one-line error when Redis is unreachable', async () => {

@@ -1,4 +1,13 @@
-import { allDeadLetterIds, listDeadLetters, purgeDeadLetter, replayDeadLetter, showDeadLetter, type DeadLetterQueues } from '../../dlq/operations.js';
+import {
+  AlreadyAcceptedError,
+  allDeadLetterIds,
+  listDeadLetters,
+  purgeDeadLetter,
+  replayAllDeadLetters,
+  replayDeadLetter,
+  showDeadLetter,
+  type DeadLetterQueues,
+} from '../../dlq/operations.js';
 import { openMessageQueues } from '../../messages/queues.js';
 import { connectionFromConfig, createRedis, ensureReady } from '../../redis/connection.js';
 import { loadCliConfig, type GlobalOptions } from '../context.js';
@@ -53,8 +62,22 @@ const eachTarget = async (queues: DeadLetterQueues, id: string | undefined, all:
   process.stdout.write(`${verb} ${done}\n`);
 };
 
+/** A message a provider already accepted is never replayed: one line says so (exit 1 for one id). */
 export const dlqReplay = (options: GlobalOptions & { all?: boolean }, id: string | undefined) =>
-  withQueues(options, (queues) => eachTarget(queues, id, options.all, (target) => replayDeadLetter(queues, target), 'replayed'));
+  withQueues(options, async (queues) => {
+    if (options.all) {
+      const { replayed, alreadyAccepted } = await replayAllDeadLetters(queues);
+      const skipped = alreadyAccepted > 0 ? ` (skipped ${alreadyAccepted} already accepted by the provider; purge them instead)` : '';
+      process.stdout.write(`replayed ${replayed}${skipped}\n`);
+      return;
+    }
+    const replay = (target: string) =>
+      replayDeadLetter(queues, target).catch((error: unknown) => {
+        if (error instanceof AlreadyAcceptedError) throw new CliError(error.message, 1);
+        throw error;
+      });
+    await eachTarget(queues, id, false, replay, 'replayed');
+  });
 
 export const dlqPurge = (options: GlobalOptions & { all?: boolean }, id: string | undefined) =>
   withQueues(options, (queues) => eachTarget(queues, id, options.all, (target) => purgeDeadLetter(queues, target), 'purged'));
