@@ -117,6 +117,8 @@ export const createTurn = (deps: TurnDeps) => {
     const wait = await input.beforeSend('rate gate', () => deps.rateGate.acquire(connector));
     if (wait === REDIS_FAILED) return { kind: 'end', decision: afterRedisFailure('rate gate', input.facts()) };
     if (wait > 0) return { kind: 'end', decision: afterRateGate(wait, input.facts()) };
+    // The rate gate may have taken a while: a provider is never handed an already-aborted send.
+    if (deps.shutdown.aborted) return { kind: 'end', decision: { do: 'hand_back' } };
     const sent = await sendOnce(connector, message, input.data.expiresAt, input.attempt);
     return sent.ok ? delivered(connector, input, sent.result, sent.seconds) : failed(connector, input, sent.error, sent.seconds);
   };
