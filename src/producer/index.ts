@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { seal } from '../crypto/envelope.js';
-import { parseKeyRing } from '../crypto/key-ring.js';
+import { parseKeyRing, type KeyRing } from '../crypto/key-ring.js';
 import { toIssues, ValidationError } from '../errors/validation-error.js';
 import { createLimitChecker, type ProducerLimits } from '../limits/producer-limits.js';
 import { createEnqueuedCounter } from '../metrics/metrics.js';
@@ -78,6 +78,14 @@ const lifetimeOf = (message: ValidSendInput, now: number, ttlSeconds: number, ma
   return expiresAt;
 };
 
+/** The job as stored: recipient, payload and IP sealed with `ring` when there is one. */
+const jobDataOf = (message: ValidSendInput, stamp: { id: string; enqueuedAt: number; expiresAt: number }, ring: KeyRing | undefined): JobData => {
+  const { channel, type } = message;
+  const body = { to: message.to, payload: message.payload, ...(message.ip && { ip: message.ip }) };
+  const binding = { id: stamp.id, channel, type, expiresAt: stamp.expiresAt };
+  return { v: 1, ...stamp, channel, type, ...(ring ? { sealed: seal(ring, JSON.stringify(body), binding) } : { body }) };
+};
+
 export const createProducer = (options: ProducerOptions): Producer => {
   const { queue: name = 'otp', prefix = '{otp}' } = options;
   const { ttlSeconds, maxTtlSeconds, maxWaiters, durability } = parseTuning(options);
@@ -89,6 +97,17 @@ export const createProducer = (options: ProducerOptions): Producer => {
   const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring }) : undefined;
   const enqueued = options.registry ? createEnqueuedCounter(options.registry) : undefined;
   const waiter = createOutcomeWaiter({ connection: redis, queue, deadLetters, prefix, maxWaiters, ready: () => ensureReady(redis) });
+
+  /**
+   * The answer to a retry under a key that job `id` holds: refused unless it is the same message.
+   * WAIT runs here too, so a retry after a DurabilityError is not acknowledged while replicas are
+   * still missing.
+   */
+  const duplicateOf = async (id: string, message: ValidSendInput): Promise<SendResult> => {
+    await assertSameMessage(queue, id, message, ring);
+    await confirmReplicas(redis, queue.toKey(id), durability);
+    return { id, duplicate: true };
+  };
 
   return {
     async send(input) {
@@ -102,36 +121,21 @@ export const createProducer = (options: ProducerOptions): Producer => {
       // A retry of a message already enqueued answers with its id, and spends no limit budget;
       // the same key on another message is refused.
       const existing = deduplicationId ? await queue.getDeduplicationJobId(deduplicationId) : null;
-      if (existing) {
-        await assertSameMessage(queue, existing, message, ring);
-        return { id: existing, duplicate: true };
-      }
+      if (existing) return duplicateOf(existing, message);
       await checkLimits?.({ channel: message.channel, to: message.to, country: message.country, ip: message.ip });
 
       const id = randomUUID();
-      const body = { to: message.to, payload: message.payload, ...(message.ip && { ip: message.ip }) };
-      const data: JobData = {
-        v: 1,
-        id,
-        channel: message.channel,
-        type: message.type,
-        enqueuedAt: now,
-        expiresAt,
-        ...(ring ? { sealed: seal(ring, JSON.stringify(body), { id, channel: message.channel, type: message.type, expiresAt }) } : { body }),
-      };
+      const data = jobDataOf(message, { id, enqueuedAt: now, expiresAt }, ring);
       const lifetimeMs = expiresAt - now;
       const keepSeconds = Math.ceil(lifetimeMs / 1000) + RETENTION_MARGIN_SECONDS;
       const job = await queue.add(message.type, data, {
         ...messageJobOptions(id, message.type, keepSeconds),
         ...(deduplicationId && { deduplication: { id: deduplicationId, ttl: lifetimeMs } }),
       });
-      if (job.id && job.id !== id) {
-        // Another send with the same key got there first (between the check above and the add).
-        await assertSameMessage(queue, job.id, message, ring);
-        return { id: job.id, duplicate: true };
-      }
+      // Another send with the same key got there first (between the check above and the add).
+      if (job.id && job.id !== id) return duplicateOf(job.id, message);
+      enqueued?.inc({ channel: message.channel, type: message.type }); // stored, whatever WAIT says next
       await confirmReplicas(redis, queue.toKey(id), durability);
-      enqueued?.inc({ channel: message.channel, type: message.type });
       return { id, duplicate: false };
     },
     waitFor: (id, waitOptions) => waiter.waitFor(id, waitOptions),

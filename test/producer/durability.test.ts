@@ -64,6 +64,9 @@ describe.skipIf(!binary)('durable enqueue with WAIT (own primary and replica)', 
     expect(took).toBeGreaterThanOrEqual(280);
     expect(took).toBeLessThan(1000);
     expect(await countJobs(queue)).toBe(1); // stored on the primary, not confirmed
+    // Retried while the replica is still missing: not acknowledged either (and still one job).
+    expect(isDurabilityError(await rejection(p.send({ ...email(), idempotencyKey: 'no-replica' })))).toBe(true);
+    expect(await countJobs(queue)).toBe(1);
   });
 
   it('replicas: 1 with a replica: send resolves, and the replica holds the job', async () => {
