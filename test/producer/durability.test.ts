@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { Worker } from 'bullmq';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LoadedConfig } from '../../src/config/load.js';
 import { keySlot } from '../../src/producer/durability.js';
@@ -114,11 +115,13 @@ describe.skipIf(!binary)('durable enqueue on Redis Cluster: WAIT on the master o
   let master: SpawnedRedis;
   let replica: SpawnedRedis | undefined;
   let producer: Producer;
+  const queueName = unique('q');
+  const prefix = `{${unique('c')}}`;
 
   beforeAll(async () => {
     master = await startClusterNode(binary);
     replica = await startClusterReplica(binary, master);
-    producer = createProducer({ connection: { cluster: [master.url] }, queue: unique('q'), prefix: `{${unique('c')}}`, durability: { replicas: 1, timeoutMs: 300 } });
+    producer = createProducer({ connection: { cluster: [master.url] }, queue: queueName, prefix, durability: { replicas: 1, timeoutMs: 300 } });
   });
   afterAll(async () => {
     await producer?.close();
@@ -132,6 +135,21 @@ describe.skipIf(!binary)('durable enqueue on Redis Cluster: WAIT on the master o
       for (const key of ['{otp}:otp:id', 'plain-key', 'foo{{bar}}zap', 'foo{}{bar}', '{}foo']) expect(keySlot(key)).toBe(Number(await admin.call('CLUSTER', 'KEYSLOT', key)));
     } finally {
       admin.disconnect();
+    }
+  });
+
+  it('waitFor resolves from the event stream on Cluster too', async () => {
+    const { id } = await producer.send(email('wait@example.com'));
+    const connection = new Cluster([{ host: '127.0.0.1', port: master.port }], { redisOptions: { maxRetriesPerRequest: null } });
+    const worker = new Worker(queueName, async () => ({ outcome: 'delivered' }), { connection, prefix, autorun: false });
+    try {
+      const waiting = producer.waitFor(id, { timeoutMs: 10_000 });
+      expect(await producer.waitFor(id, { timeoutMs: 0 })).toBe('pending');
+      void worker.run();
+      expect(await waiting).toBe('delivered');
+    } finally {
+      await worker.close();
+      connection.disconnect();
     }
   });
 
