@@ -72,7 +72,7 @@ describe.skipIf(!binary)('durable enqueue with WAIT (own primary and replica)', 
 
   it('replicas: 1 with a replica: send resolves, and the replica holds the job', async () => {
     replica = await startReplica(binary, primary.port);
-    const p = producer(1, 500);
+    const p = producer(1, 1000); // the most WAIT gets: replicas answer slowly on a busy test machine
     const { id, duplicate } = await p.send(email('bob@example.com'));
     expect(duplicate).toBe(false);
     const reader = new Redis(replica.url);
@@ -121,7 +121,7 @@ describe.skipIf(!binary)('durable enqueue on Redis Cluster: WAIT on the master o
   beforeAll(async () => {
     master = await startClusterNode(binary);
     replica = await startClusterReplica(binary, master);
-    producer = createProducer({ connection: { cluster: [master.url] }, queue: queueName, prefix, durability: { replicas: 1, timeoutMs: 300 } });
+    producer = createProducer({ connection: { cluster: [master.url] }, queue: queueName, prefix, durability: { replicas: 1, timeoutMs: 1000 } });
   });
   afterAll(async () => {
     await producer?.close();
