@@ -82,6 +82,7 @@ export const producerOptionsFromConfig = (loaded: LoadedConfig, registry?: Regis
     ttlSeconds: config.queue.ttlSeconds,
     maxTtlSeconds: config.queue.maxTtlSeconds,
     durability: config.redis.durability,
+    maxWaiters: config.ingest.maxWaiters,
     ...(config.security.encryptionKeys && { encryptionKeys: config.security.encryptionKeys }),
     ...(registry && { registry }),
     limits: {

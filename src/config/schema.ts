@@ -22,8 +22,8 @@ export const redisSchema = z
       .strictObject({
         /** @default 0 (acknowledge once the primary has it) */
         replicas: z.number().int().min(0).max(16).default(0),
-        /** How long WAIT may take before the enqueue counts as failed. @default 500 */
-        timeoutMs: positiveInt.max(60_000).default(500),
+        /** How long WAIT may take before the enqueue counts as failed; at most 1000 so an ingest answer stays within 2 s. @default 500 */
+        timeoutMs: positiveInt.max(1000).default(500),
       })
       .prefault({}),
   })
@@ -144,6 +144,8 @@ export const ingestSchema = z.strictObject({
   authorization: z.array(z.string().min(1)).min(1).optional(),
   /** @default 16384 */
   bodyLimitBytes: positiveInt.default(16_384),
+  /** Most `?wait=` requests waiting at once; one more is answered 503 before anything is enqueued. @default 1000 */
+  maxWaiters: positiveInt.max(100_000).default(1000),
 });
 
 export const metricsSchema = z.strictObject({

@@ -89,11 +89,12 @@ const jobDataOf = (message: ValidSendInput, stamp: { id: string; enqueuedAt: num
 export const createProducer = (options: ProducerOptions): Producer => {
   const { queue: name = 'otp', prefix = '{otp}' } = options;
   const { ttlSeconds, maxTtlSeconds, maxWaiters, durability } = parseTuning(options);
+  // Options are checked before a connection is opened: a bad ring must not leave one behind.
+  const ring = options.encryptionKeys ? parseKeyRing(options.encryptionKeys) : undefined;
   const owned = !isRedisInstance(options.connection);
   const redis = isRedisInstance(options.connection) ? options.connection : createRedis(options.connection, 'producer');
   const queues = openMessageQueues(name, redis, prefix);
   const { queue, deadLetters } = queues;
-  const ring = options.encryptionKeys ? parseKeyRing(options.encryptionKeys) : undefined;
   const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring }) : undefined;
   const enqueued = options.registry ? createEnqueuedCounter(options.registry) : undefined;
   const waiter = createOutcomeWaiter({ connection: redis, queue, deadLetters, prefix, maxWaiters, ready: () => ensureReady(redis) });
