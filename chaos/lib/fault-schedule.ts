@@ -17,7 +17,9 @@ export const faultSchedule = (scale: number): Phase[] => {
   const t = (ms: number) => (short ? Math.round(ms / 2) : ms);
   const stallMs = short ? 2500 : 3500;
   const cycle: Phase[] = [
-    { link: 'both', mode: { kind: 'latency', minMs: 200, maxMs: 800 }, ms: t(5000) },
+    { link: 'redis', mode: { kind: 'latency', minMs: 200, maxMs: 800 }, ms: t(4000) },
+    { link: 'both', mode: PASS, ms: t(1000) },
+    { link: 'sink', mode: { kind: 'latency', minMs: 200, maxMs: 800 }, ms: t(4000) },
     { link: 'both', mode: PASS, ms: t(1000) },
     { link: 'sink', mode: { kind: 'stall' }, ms: stallMs },
     { link: 'both', mode: PASS, ms: t(1000) },
