@@ -5,7 +5,8 @@ import { SCENARIOS } from '../../chaos/scenarios/index.js';
 
 /**
  * The short form of the chaos scenarios (chaos/): real worker processes from the built CLI
- * (`npm test` builds first), the shared test Redis, and for (b) a Redis of its own with AOF.
+ * (`npm test` builds first), the shared test Redis, for (b) a Redis of its own with AOF, for (e) a
+ * Sentinel set of its own (skipped without redis-server), for (f) fault proxies in front of the shared Redis.
  */
 const SCALE = 0.05;
 
@@ -17,7 +18,7 @@ const expectOk = (r: ScenarioResult) => {
   expect(r.ok).toBe(true);
 };
 
-if (!inject('redisServerBinary')) console.warn('chaos (b) skipped: no redis-server binary on PATH to start a Redis with AOF');
+if (!inject('redisServerBinary')) console.warn('chaos (b), (e) skipped: no redis-server binary on PATH to start a Redis with AOF or a Sentinel set');
 
 describe('chaos (short form)', () => {
   it('(a) workers SIGKILLed and restarted while sending: every message delivered, duplicates counted', async () => {
@@ -49,4 +50,19 @@ describe('chaos (short form)', () => {
     const r = await SCENARIOS.d!(ctx());
     expectOk(r);
   }, 90_000);
+
+  it.skipIf(!inject('redisServerBinary'))('(e) Sentinel primary SIGKILLed under ingest load: every 200 delivered, 503 meanwhile, recovered without restarts', async () => {
+    const r = await SCENARIOS.e!(ctx());
+    expectOk(r);
+    expect(r.figures.lost).toBe(0);
+    expect(r.figures.refused).toBeGreaterThan(0);
+    expect(r.figures.ackedWithoutReplica).toBe(0);
+  }, 90_000);
+
+  it('(f) latency, stalls and resets mid-reply on the Redis and provider links: no late send, nothing lost, no worker hangs', async () => {
+    const r = await SCENARIOS.f!(ctx());
+    expectOk(r);
+    expect(r.figures.lateSends).toBe(0);
+    expect(r.figures.pending).toBe(0);
+  }, 120_000);
 });
