@@ -6,7 +6,7 @@ import { withStandIn } from './support/stand-in.js';
 import { describeTransportBehaviour } from './support/transport.js';
 import { aliyunDmProvider } from '../../src/providers/aliyun-dm/index.js';
 import { aliyunDmConfigSchema, dmBaseUrl, DM_REGIONS } from '../../src/providers/aliyun-dm/config.js';
-import { classifyDmResponse } from '../../src/providers/aliyun-dm/errors.js';
+import { classifyDmError } from '../../src/providers/aliyun-dm/errors.js';
 import { signRpc } from '../../src/providers/aliyun-rpc/signature.js';
 import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
 
@@ -200,7 +200,6 @@ describe('aliyun-dm error classification', () => {
     [400, errorBody('SomeFutureCode', 'x'), 'permanent', 'message', 'SomeFutureCode'],
     [502, '<html>Bad Gateway</html>', 'retryable', 'connector', 'http_502'],
     [429, '', 'rate_limited', 'connector', 'http_429'],
-    [200, '{"RequestId":"x"}', 'permanent', 'connector', 'invalid_response'],
   ])('HTTP %i %j → %s (%s, %s)', async (status, body, kind, scope, code) => {
     fixture.standIn.reply({ status, body });
     const error = await fixture.provider.send(email(), ctx()).then(
@@ -211,13 +210,18 @@ describe('aliyun-dm error classification', () => {
     expectSafeError(error, { recipient: 'alice@example.org', code: '123456', others: ['wrongly formed'] });
   });
 
+  it('takes a 2xx without EnvId as an unexpected answer, not an error (the vendor took it)', async () => {
+    fixture.standIn.reply({ status: 200, body: '{"RequestId":"x"}' });
+    await expect(fixture.provider.send(email(), ctx())).resolves.toEqual({ unexpectedResponse: true });
+  });
+
   it('keeps Retry-After on a 503', () => {
-    const error = classifyDmResponse({ status: 503, headers: { 'retry-after': '7' }, body: '' });
+    const error = classifyDmError({ status: 503, headers: { 'retry-after': '7' }, body: '' });
     expect(error).toMatchObject({ kind: 'retryable', retryAfterMs: 7_000 });
   });
 
   it('gives throttles a wait', () => {
-    const error = classifyDmResponse({ status: 400, headers: {}, body: JSON.stringify(errorBody('Throttling.User', 'x')) });
+    const error = classifyDmError({ status: 400, headers: {}, body: JSON.stringify(errorBody('Throttling.User', 'x')) });
     expect(error?.retryAfterMs).toBeGreaterThan(0);
   });
 });

@@ -203,10 +203,14 @@ describe('aliyun-sms error classification', () => {
   it.each([
     [502, '<html>Bad Gateway</html>', 'retryable', 'http_502'],
     [500, '', 'retryable', 'http_500'],
-    [200, 'OK', 'permanent', 'invalid_response'],
   ])('HTTP %i %j → %s %s', async (status, body, kind, code) => {
     fixture.standIn.reply({ status, body });
     await expect(fixture.provider.send(sms(), ctx())).rejects.toMatchObject({ kind, code });
+  });
+
+  it.each(['OK', '{"Code":"OK","Message":"OK","RequestId":"r"}'])('takes a 2xx %j as an unexpected answer, not an error', async (body) => {
+    fixture.standIn.reply({ status: 200, body });
+    await expect(fixture.provider.send(sms(), ctx())).resolves.toEqual({ unexpectedResponse: true });
   });
 
   it('waits out the flow-control window that tripped', () => {

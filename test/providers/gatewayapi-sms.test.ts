@@ -99,12 +99,16 @@ describe('gatewayapi-sms against a stand-in', () => {
     [failure(422, '0x0201', 'Invalid json'), 'permanent', 'message', '0x0201'],
     [{ status: 401, body: { message: 'Unauthorized' } }, 'permanent', 'connector', 'http_401'],
     [{ status: 502, body: '' }, 'retryable', 'connector', 'http_502'],
-    [{ status: 200, body: { unexpected: true } }, 'retryable', 'connector', 'invalid_response'],
   ] as const)('classifies %j', async (reply, kind, scope, code) => {
     fixture.standIn.reply(reply);
     const error = await sendError(fixture.provider);
     expect({ kind: error.kind, scope: error.scope, code: error.code }).toEqual({ kind, scope, code });
     expectSafeError(error, { recipient: '4512345678', code: '123456' });
+  });
+
+  it('takes a 2xx without ids as an unexpected answer, not an error (the vendor took it)', async () => {
+    fixture.standIn.reply({ status: 200, body: { unexpected: true } });
+    await expect(fixture.provider.send(message(), ctx())).resolves.toEqual({ unexpectedResponse: true });
   });
 
   it('is rate-limited on 429, honouring Retry-After', async () => {

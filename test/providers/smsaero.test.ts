@@ -73,7 +73,6 @@ describe('smsaero against a stand-in', () => {
     [{ status: 400, body: { success: false, data: { sign: ['Sign is not approved'] }, message: 'Sign is not approved.' } }, 'permanent', 'connector', 'invalid_sign'],
     [{ status: 400, body: { success: false, data: { number: ['Invalid number +79990000000'] }, message: 'Validation error.' } }, 'permanent', 'message', 'http_400'],
     [{ status: 200, body: { success: false, data: null, message: 'Message rejected' } }, 'permanent', 'message', 'rejected'],
-    [{ status: 200, body: '<html>maintenance</html>' }, 'retryable', 'connector', 'invalid_response'],
     [{ status: 401, body: { success: false, data: null, message: 'Your authorization data is incorrect' } }, 'permanent', 'connector', 'http_401'],
     [{ status: 429, body: { success: false, data: null, message: 'Too many requests' } }, 'rate_limited', 'connector', 'http_429'],
     [{ status: 500, body: { success: false, data: null, message: 'Internal error' } }, 'retryable', 'connector', 'http_500'],
@@ -83,6 +82,11 @@ describe('smsaero against a stand-in', () => {
     const error = await sendError(fixture.provider);
     expect({ kind: error.kind, scope: error.scope, code: error.code }).toEqual({ kind, scope, code });
     expectSafeError(error, { recipient: '79990000000', code: '123456' });
+  });
+
+  it("takes a 2xx that is not SMS Aero's answer as unexpected, not an error (the vendor took it)", async () => {
+    fixture.standIn.reply({ status: 200, body: '<html>maintenance</html>' });
+    await expect(fixture.provider.send(message(), ctx())).resolves.toEqual({ unexpectedResponse: true });
   });
 
   it('honours Retry-After on 429', async () => {

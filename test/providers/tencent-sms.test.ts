@@ -255,11 +255,14 @@ describe('tencent-sms error classification', () => {
   it.each([
     [502, '<html>Bad Gateway</html>', 'retryable', 'http_502'],
     [503, '', 'retryable', 'http_503'],
-    [200, '{"Response":{"RequestId":"x"}}', 'permanent', 'invalid_response'],
-    [200, 'not json', 'permanent', 'invalid_response'],
   ])('HTTP %i %j → %s %s', async (status, body, kind, code) => {
     fixture.standIn.reply({ status, body });
     await expect(fixture.provider.send(sms(), ctx())).rejects.toMatchObject({ kind, code });
+  });
+
+  it.each(['{"Response":{"RequestId":"x"}}', 'not json'])('takes a 2xx %j as an unexpected answer, not an error', async (body) => {
+    fixture.standIn.reply({ status: 200, body });
+    await expect(fixture.provider.send(sms(), ctx())).resolves.toEqual({ unexpectedResponse: true });
   });
 
   it('waits for the window of each per-number limit', () => {

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { DeliveryError, permanent, rateLimited } from '../../errors/delivery-error.js';
+import { acceptReply, isSuccessStatus } from '../http/accept.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
 import type { HttpResponse } from '../http/client.js';
-import { parseJsonAs } from '../http/json.js';
 import { aliyunErrorCode, classifyAliyunCommonCode } from '../aliyun-rpc/errors.js';
+import { codeTable } from '../shared/code-table.js';
+import type { SendResult } from '../types.js';
 
 const PROVIDER = 'aliyun-dm';
 
-/** SingleSendMail success body. */
+/** SingleSendMail success body (Direct Mail reports every error with a 4xx/5xx status). */
 export const singleSendMailResultSchema = z.object({ EnvId: z.string().min(1), RequestId: z.string() });
 
 type Mapper = (code: string) => DeliveryError;
@@ -17,7 +19,7 @@ const badSender: Mapper = (code) =>
   permanent({ provider: PROVIDER, code, message: 'sender address or settings rejected', scope: 'connector' });
 
 /** SingleSendMail's documented error codes (Direct Mail API reference). */
-const DM_CODES: Readonly<Record<string, Mapper>> = {
+const DM_CODES = codeTable<Mapper>({
   InvalidToAddress: badRecipient,
   'InvalidToAddress.Spam': badRecipient,
   'InvalidReceiverName.Malformed': badRecipient,
@@ -38,24 +40,20 @@ const DM_CODES: Readonly<Record<string, Mapper>> = {
   // on the account in practice, so wait and retry rather than drop the message.
   'InvalidSendMail.Spam': (code) =>
     rateLimited({ provider: PROVIDER, code, message: 'sending rejected by provider limits', retryAfterMs: 60_000 }),
-};
+});
 
 /**
- * Classifies a SingleSendMail response: 2xx with `{EnvId}` is success (returns undefined);
- * otherwise the body's `Code` decides (Direct Mail codes, then Aliyun common codes), else the
- * HTTP status.
+ * Classifies a SingleSendMail error reply (non-2xx): the body's `Code` decides (Direct Mail codes,
+ * then Aliyun common codes), else the HTTP status.
  */
-export const classifyDmResponse = (res: Pick<HttpResponse, 'status' | 'headers' | 'body'>): DeliveryError | undefined => {
-  if (res.status >= 200 && res.status < 300) {
-    if (parseEnvId(res.body) !== undefined) return undefined;
-    return permanent({ provider: PROVIDER, code: 'invalid_response', message: 'unexpected success body', scope: 'connector' });
-  }
+export const classifyDmError = (res: Pick<HttpResponse, 'status' | 'headers' | 'body'>): DeliveryError => {
   const code = aliyunErrorCode(res.body);
-  if (code !== undefined) {
-    const mapped = DM_CODES[code]?.(code) ?? classifyAliyunCommonCode(PROVIDER, code);
-    if (mapped) return mapped;
-  }
-  return classifyHttpStatus({ provider: PROVIDER, status: res.status, headers: res.headers, code });
+  const mapped = code === undefined ? undefined : (DM_CODES.get(code)?.(code) ?? classifyAliyunCommonCode(PROVIDER, code));
+  return mapped ?? classifyHttpStatus({ provider: PROVIDER, status: res.status, headers: res.headers, code });
 };
 
-export const parseEnvId = (body: string): string | undefined => parseJsonAs(singleSendMailResultSchema, body)?.EnvId;
+/** A SingleSendMail reply: 2xx with `{EnvId}` is sent; any other 2xx is unexpected; the rest throws. */
+export const readDmReply = (res: HttpResponse): SendResult => {
+  if (!isSuccessStatus(res.status)) throw classifyDmError(res);
+  return acceptReply(res, singleSendMailResultSchema, (body) => ({ providerMessageId: body.EnvId }));
+};

@@ -2,7 +2,7 @@ import { toLocalEmailTemplates } from '../shared/templates.js';
 import { defineProvider } from '../types.js';
 import { createAliyunRpcClient } from '../aliyun-rpc/call.js';
 import { aliyunDmConfigSchema, dmBaseUrl } from './config.js';
-import { classifyDmResponse, parseEnvId } from './errors.js';
+import { readDmReply } from './errors.js';
 import { buildSingleSendMailParams, DM_ACTION, DM_API_VERSION } from './send.js';
 
 /** Aliyun Direct Mail (`SingleSendMail`, RPC signature v1.0), Logto's `connector-aliyun-dm`. */
@@ -25,10 +25,7 @@ export const aliyunDmProvider = defineProvider({
       templates: toLocalEmailTemplates(config.templates, 'text/html'),
       acceptsRenderedContent: true,
       async send(message, { signal }) {
-        const res = await rpc.call(DM_ACTION, buildSingleSendMailParams(config, message), signal);
-        const error = classifyDmResponse(res);
-        if (error) throw error;
-        return { providerMessageId: parseEnvId(res.body) };
+        return readDmReply(await rpc.call(DM_ACTION, buildSingleSendMailParams(config, message), signal));
       },
       close: () => rpc.close(),
     };

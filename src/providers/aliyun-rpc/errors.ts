@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DeliveryError, permanent, rateLimited, retryable } from '../../errors/delivery-error.js';
 import { parseJsonAs } from '../http/json.js';
+import { codeTable } from '../shared/code-table.js';
 
 /** Body of every RPC gateway error (and of product errors with a non-2xx status). */
 export const aliyunErrorBodySchema = z.object({
@@ -30,7 +31,7 @@ const unavailable: Mapper = (provider, code) => retryable({ provider, code, mess
  * Aliyun's common (gateway) error codes, shared by every RPC product: authentication and
  * signing, clock, throttling and server errors. Product codes are mapped by each provider.
  */
-const COMMON: Readonly<Record<string, Mapper>> = {
+const COMMON = codeTable<Mapper>({
   SignatureDoesNotMatch: credentials,
   IncompleteSignature: credentials,
   'InvalidAccessKeyId.NotFound': credentials,
@@ -66,7 +67,7 @@ const COMMON: Readonly<Record<string, Mapper>> = {
   InternalError: unavailable,
   ServiceUnavailable: unavailable,
   ServiceTimeout: unavailable,
-};
+});
 
 const PREFIXES: ReadonlyArray<readonly [string, Mapper]> = [
   ['InvalidAccessKeyId.', credentials],
@@ -77,7 +78,7 @@ const PREFIXES: ReadonlyArray<readonly [string, Mapper]> = [
 
 /** Maps a common Aliyun gateway error code; undefined when the code is not a common one. */
 export const classifyAliyunCommonCode = (provider: string, code: string): DeliveryError | undefined => {
-  const exact = COMMON[code];
+  const exact = COMMON.get(code);
   if (exact) return exact(provider, code);
   const byPrefix = PREFIXES.find(([prefix]) => code.startsWith(prefix));
   return byPrefix ? byPrefix[1](provider, code) : undefined;

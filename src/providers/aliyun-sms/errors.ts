@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { DeliveryError, permanent, rateLimited, retryable } from '../../errors/delivery-error.js';
+import { acceptReply, isSuccessStatus } from '../http/accept.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
 import type { HttpResponse } from '../http/client.js';
 import { parseJsonAs } from '../http/json.js';
 import { classifyAliyunCommonCode } from '../aliyun-rpc/errors.js';
 import { msUntilNextChinaDay, msUntilNextChinaMonth } from '../shared/china-time.js';
+import { codeTable } from '../shared/code-table.js';
+import type { SendResult } from '../types.js';
 
 const PROVIDER = 'aliyun-sms';
 
@@ -16,6 +19,14 @@ export const sendSmsResponseSchema = z.object({
   BizId: z.string().optional(),
 });
 export type SendSmsResponse = z.infer<typeof sendSmsResponseSchema>;
+
+/** A 2xx SendSms answer we recognise: `Code: OK` with its `BizId`, or a business error `Code`. */
+const sendSmsAnswerSchema = z.union([
+  z.object({ Code: z.literal('OK'), BizId: z.string().min(1) }).transform((b) => ({ bizId: b.BizId })),
+  z
+    .object({ Code: z.string().refine((code) => code !== 'OK'), Message: z.string().optional() })
+    .transform((b) => ({ refused: b.Code, message: b.Message ?? '' })),
+]);
 
 type Context = { code: string; message: string; now: number };
 type Mapper = (ctx: Context) => DeliveryError;
@@ -40,7 +51,7 @@ const flowControlWaitMs = (message: string, now: number): number => {
 };
 
 /** SendSms business codes (Short Message Service "API error codes"). */
-const SMS_CODES: Readonly<Record<string, Mapper>> = {
+const SMS_CODES = codeTable<Mapper>({
   'isv.MOBILE_NUMBER_ILLEGAL': badNumber,
   'isv.MOBILE_COUNT_OVER_LIMIT': badNumber,
   'isv.INVALID_PARAMETERS': badContent,
@@ -80,10 +91,10 @@ const SMS_CODES: Readonly<Record<string, Mapper>> = {
     rateLimited({ provider: PROVIDER, code, message: 'daily sending quota reached', retryAfterMs: msUntilNextChinaDay(now) }),
   'isv.MONTH_LIMIT_CONTROL': ({ code, now }) =>
     rateLimited({ provider: PROVIDER, code, message: 'monthly sending quota reached', retryAfterMs: msUntilNextChinaMonth(now) }),
-};
+});
 
 const knownCode = (ctx: Context): DeliveryError | undefined =>
-  SMS_CODES[ctx.code]?.(ctx) ?? classifyAliyunCommonCode(PROVIDER, ctx.code);
+  SMS_CODES.get(ctx.code)?.(ctx) ?? classifyAliyunCommonCode(PROVIDER, ctx.code);
 
 /**
  * Maps a SendSms `Code` other than `OK`: SMS codes, then Aliyun common codes, then by family
@@ -94,22 +105,21 @@ export const classifySmsCode = (code: string, message = '', now = Date.now()): D
   return knownCode(ctx) ?? (code.startsWith('isp.') ? platform(ctx) : badContent(ctx));
 };
 
-/**
- * Classifies a SendSms HTTP response; undefined means accepted (`Code: OK`). Business errors come
- * with HTTP 200; gateway errors (signature, throttling) with 4xx/5xx and the same `Code` field.
- */
-export const classifySendSmsResponse = (
-  res: Pick<HttpResponse, 'status' | 'headers' | 'body'>,
-  now = Date.now(),
-): DeliveryError | undefined => {
-  const body = parseSendSmsResponse(res.body);
-  if (res.status >= 200 && res.status < 300) {
-    if (body?.Code === 'OK') return undefined;
-    if (body) return classifySmsCode(body.Code, body.Message, now);
-    return permanent({ provider: PROVIDER, code: 'invalid_response', message: 'unexpected success body', scope: 'connector' });
-  }
+/** Gateway errors (signature, throttling) come with 4xx/5xx and the same `Code` field. */
+export const classifySendSmsError = (res: Pick<HttpResponse, 'status' | 'headers' | 'body'>, now = Date.now()): DeliveryError => {
+  const body = parseJsonAs(sendSmsResponseSchema, res.body);
   const known = body ? knownCode({ code: body.Code, message: body.Message ?? '', now }) : undefined;
   return known ?? classifyHttpStatus({ provider: PROVIDER, status: res.status, headers: res.headers, code: body?.Code });
 };
 
-export const parseSendSmsResponse = (text: string): SendSmsResponse | undefined => parseJsonAs(sendSmsResponseSchema, text);
+/**
+ * A SendSms reply: `Code: OK` is sent; business errors come with HTTP 200 and are classified; any
+ * other 2xx is unexpected; the rest throws.
+ */
+export const readSendSmsReply = (res: HttpResponse, now = Date.now()): SendResult => {
+  if (!isSuccessStatus(res.status)) throw classifySendSmsError(res, now);
+  return acceptReply(res, sendSmsAnswerSchema, (answer) => {
+    if ('refused' in answer) throw classifySmsCode(answer.refused, answer.message, now);
+    return { providerMessageId: answer.bizId };
+  });
+};

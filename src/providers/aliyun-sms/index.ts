@@ -1,7 +1,7 @@
 import { defineProvider, type RemoteTemplate } from '../types.js';
 import { createAliyunRpcClient } from '../aliyun-rpc/call.js';
 import { aliyunSmsConfigSchema, DEFAULT_SMS_ENDPOINT, type AliyunSmsConfig } from './config.js';
-import { classifySendSmsResponse, parseSendSmsResponse } from './errors.js';
+import { readSendSmsReply } from './errors.js';
 import { buildSendSmsParams, SMS_ACTION, SMS_API_VERSION } from './request.js';
 
 /** Logto's templates as remote templates: the worker hands the ref back in `content.ref`. */
@@ -28,10 +28,7 @@ export const aliyunSmsProvider = defineProvider({
       templates: toRemoteTemplates(config.templates),
       acceptsRenderedContent: false,
       async send(message, { signal }) {
-        const res = await rpc.call(SMS_ACTION, buildSendSmsParams(config, message), signal);
-        const error = classifySendSmsResponse(res);
-        if (error) throw error;
-        return { providerMessageId: parseSendSmsResponse(res.body)?.BizId };
+        return readSendSmsReply(await rpc.call(SMS_ACTION, buildSendSmsParams(config, message), signal));
       },
       close: () => rpc.close(),
     };

@@ -1,5 +1,6 @@
 import { DeliveryError, type DeliveryErrorKind, type DeliveryErrorScope } from '../../errors/delivery-error.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
+import { codeTable } from '../shared/code-table.js';
 
 const PROVIDER = 'aws-ses';
 
@@ -13,7 +14,7 @@ const throttled = (text: string): Rule => ({ kind: 'rate_limited', scope: 'conne
  * SESv2 `SendEmail` errors (API reference, "Errors") and the AWS common errors, by the exception
  * name the SDK reads from `x-amzn-ErrorType` / `__type`.
  */
-export const SES_ERROR_RULES: Readonly<Record<string, Rule>> = {
+export const SES_ERROR_RULES = codeTable<Rule>({
   // SendEmail's documented errors.
   MessageRejected: message('message rejected'),
   BadRequestException: message('invalid request'),
@@ -50,7 +51,7 @@ export const SES_ERROR_RULES: Readonly<Record<string, Rule>> = {
   InvalidParameterCombination: message('invalid request'),
   MissingParameter: message('invalid request'),
   MalformedQueryString: message('invalid request'),
-};
+});
 
 /** Names the SDK gives when it could not read an error type from the reply. */
 const GENERIC_NAMES = new Set(['Unknown', 'Error', 'SyntaxError', 'SESv2ServiceException']);
@@ -80,7 +81,7 @@ export const classifySesError = (failure: SesFailure, cause?: unknown): Delivery
   if (failure.aborted) {
     return new DeliveryError({ kind: 'retryable', provider: PROVIDER, code: 'aborted', message: 'send aborted', cause });
   }
-  const rule = Object.hasOwn(SES_ERROR_RULES, name) ? SES_ERROR_RULES[name] : undefined;
+  const rule = SES_ERROR_RULES.get(name);
   if (rule !== undefined) {
     return new DeliveryError({ kind: rule.kind, provider: PROVIDER, code: name, message: rule.message, scope: rule.scope });
   }

@@ -3,6 +3,7 @@ import { toLocalEmailTemplates } from '../shared/templates.js';
 import { defineProvider } from '../types.js';
 import { createSesClient } from './client.js';
 import { awsSesConfigSchema } from './config.js';
+import { captureSesReplies } from './reply.js';
 import { sendSesEmail } from './send.js';
 
 /** Amazon SES (API v2 `SendEmail`), as Logto's `connector-aws-ses` sends it. */
@@ -13,13 +14,14 @@ export const awsSesProvider = defineProvider({
   create(config, { channel }) {
     const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const client = createSesClient(config, timeoutMs);
+    const connection = { client, calls: captureSesReplies(client) };
     return {
       id: 'aws-ses',
       channel,
       // Logto's SES templates have no content type: their content is sent as HTML.
       templates: toLocalEmailTemplates(config.templates, 'text/html'),
       acceptsRenderedContent: true,
-      send: (message, ctx) => sendSesEmail(client, config, timeoutMs, message, ctx),
+      send: (message, ctx) => sendSesEmail(connection, config, timeoutMs, message, ctx),
       close: async () => client.destroy(),
     };
   },

@@ -3,6 +3,7 @@ import { DeliveryError, type DeliveryErrorKind, type DeliveryErrorScope } from '
 import { classifyHttpStatus } from '../http/classify-status.js';
 import { parseJsonAs } from '../http/json.js';
 import { parseRetryAfterMs } from '../http/retry-after.js';
+import { codeTable } from '../shared/code-table.js';
 
 const PROVIDER = 'gatewayapi-sms';
 
@@ -15,7 +16,7 @@ const connector = (text: string): Rule => ({ kind: 'permanent', scope: 'connecto
 const retry = (text: string): Rule => ({ kind: 'retryable', scope: 'connector', message: text });
 
 /** GatewayAPI "API Errors" (0x0210–0x0311) from its error code index. */
-export const GATEWAYAPI_ERROR_RULES: Readonly<Record<string, Rule>> = {
+export const GATEWAYAPI_ERROR_RULES = codeTable<Rule>({
   '0x0210': connector('invalid username'),
   '0x0211': connector('invalid password'),
   '0x0212': connector('invalid IP address'),
@@ -37,13 +38,13 @@ export const GATEWAYAPI_ERROR_RULES: Readonly<Record<string, Rule>> = {
   '0x0226': connector('invalid or used nonce'),
   '0x0310': message('duplicate recipient'),
   '0x0311': connector('priority not available'),
-};
+});
 
 /**
  * GatewayAPI's general codes: any origin byte, low byte 01–09 (0x0308 = "Invalid Argument" from the
  * API). 01 "unknown" and 02 "generic NACK" say nothing: the HTTP status decides those.
  */
-const GENERAL_RULES: Readonly<Record<string, Rule>> = {
+const GENERAL_RULES = codeTable<Rule>({
   '03': connector('operation not permitted'),
   '04': retry('provider input/output error'),
   '05': retry('provider shutting down'),
@@ -51,7 +52,7 @@ const GENERAL_RULES: Readonly<Record<string, Rule>> = {
   '07': connector('permission denied'),
   '08': message('invalid argument'),
   '09': retry('provider temporarily unavailable'),
-};
+});
 
 export type GatewayApiFailure = {
   status: number;
@@ -71,7 +72,7 @@ const parseCode = (body: string): string | undefined => {
  */
 export const classifyGatewayApiError = ({ status, headers, body }: GatewayApiFailure): DeliveryError => {
   const code = parseCode(body);
-  const rule = code === undefined ? undefined : (GATEWAYAPI_ERROR_RULES[code] ?? GENERAL_RULES[code.slice(4)]);
+  const rule = code === undefined ? undefined : (GATEWAYAPI_ERROR_RULES.get(code) ?? GENERAL_RULES.get(code.slice(4)));
   if (rule === undefined || status === 429 || status >= 500) return classifyHttpStatus({ provider: PROVIDER, status, headers, code });
   const retryAfterMs = rule.kind === 'permanent' ? undefined : parseRetryAfterMs(headers['retry-after']);
   return new DeliveryError({ kind: rule.kind, provider: PROVIDER, code: code ?? `http_${status}`, message: rule.message, scope: rule.scope, retryAfterMs });

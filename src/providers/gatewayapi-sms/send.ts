@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { permanent, retryable } from '../../errors/delivery-error.js';
+import { permanent } from '../../errors/delivery-error.js';
+import { acceptReply, isSuccessStatus } from '../http/accept.js';
 import type { HttpClient } from '../http/client.js';
 import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
 import { needsUcs2 } from '../shared/sms-text/gsm7.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
 import type { GatewayApiSmsConfig } from './config.js';
 import { classifyGatewayApiError } from './errors.js';
-import { parseJson, basicAuth } from '../http/json.js';
+import { basicAuth } from '../http/json.js';
 
 const PROVIDER = 'gatewayapi-sms';
 
@@ -34,8 +35,8 @@ export const toGatewayApiRequest = (message: OutgoingMessage, config: GatewayApi
   return { sender: config.sender, message: text, recipients: [{ msisdn }], ...(needsUcs2(text) ? { encoding: 'UCS2' as const } : {}) };
 };
 
-/** `{"ids": [421332671], "usage": {…}}` */
-const successSchema = z.object({ ids: z.array(z.union([z.number(), z.string()])) });
+/** `{"ids": [421332671], "usage": {…}}` (GatewayAPI reports every error with a 4xx/5xx status). */
+const successSchema = z.object({ ids: z.tuple([z.union([z.number(), z.string().min(1)])], z.unknown()) });
 
 /** The request headers every send of a connector shares (HTTP Basic `apiToken:`); built once, in `create()`. */
 export const gatewayApiHeaders = (config: GatewayApiSmsConfig): Readonly<Record<string, string>> => ({
@@ -60,13 +61,6 @@ export const sendGatewayApiSms = async (
     body: JSON.stringify(toGatewayApiRequest(message, config)),
     signal,
   });
-  if (res.status < 200 || res.status >= 300) throw classifyGatewayApiError(res);
-  const parsed = parseJson(res.body);
-  const ok = successSchema.safeParse(parsed);
-  if (!ok.success) {
-    // A 2xx without GatewayAPI's documented body: whether the SMS was accepted is unknown.
-    throw retryable({ provider: PROVIDER, code: 'invalid_response', message: 'unexpected response body' });
-  }
-  const id = ok.data.ids[0];
-  return id === undefined ? {} : { providerMessageId: String(id) };
+  if (!isSuccessStatus(res.status)) throw classifyGatewayApiError(res);
+  return acceptReply(res, successSchema, (body) => ({ providerMessageId: String(body.ids[0]) }));
 };

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { acceptReply, isSuccessStatus } from '../http/accept.js';
 import { createEndpointClient } from '../http/client.js';
 import type { Provider, ProviderDeps } from '../types.js';
 import type { HttpWebhookConfig } from './config.js';
@@ -8,7 +10,8 @@ import { signingKey } from './signature.js';
 /**
  * The connector behind `http-email` and `http-sms`: `POST endpoint` with Logto's JSON body. It
  * sends the producer's payload, never rendered text, so it has no templates and ignores
- * `message.content`. Any 2xx is success; the response body is ignored, as in Logto.
+ * `message.content`. Any 2xx is success; the response body is ignored, as in Logto (one over the
+ * cap, or broken off, makes it an unexpected answer like any other vendor's).
  */
 export const createHttpWebhookConnector = (
   id: string,
@@ -29,8 +32,8 @@ export const createHttpWebhookConnector = (
         timestamp: Math.floor(Date.now() / 1000),
       });
       const res = await http.request({ method: 'POST', path, headers, body, signal });
-      if (res.status < 200 || res.status >= 300) throw classifyWebhookStatus(id, res.status, res.headers);
-      return {};
+      if (!isSuccessStatus(res.status)) throw classifyWebhookStatus(id, res.status, res.headers);
+      return acceptReply(res, z.unknown(), () => ({}));
     },
     close: () => http.close(),
   };

@@ -1,5 +1,6 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import { createDeadline } from '../../abort/deadline.js';
+import { declaredLength, readCappedBody } from './body-limit.js';
 import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import { DeliveryError, isDeliveryError } from '../../errors/delivery-error.js';
 
@@ -15,8 +16,17 @@ export type HttpRequest = {
 export type HttpResponse = {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  /** Raw body text. Never copy it into errors or logs: it may hold the recipient. */
+  /**
+   * Raw body text, at most `MAX_RESPONSE_BODY_BYTES`; `''` when `bodyIncomplete`. Never copy it
+   * into errors or logs: it may hold the recipient.
+   */
   body: string;
+  /**
+   * The status arrived but the body was not read whole: over the cap, or it broke off (timeout,
+   * abort, reset). A 2xx is then an unexpected answer (`acceptReply`); any other status is
+   * classified by the status alone.
+   */
+  bodyIncomplete?: true;
 };
 
 export type HttpClientOptions = {
@@ -36,8 +46,10 @@ export type HttpClient = {
 
 /**
  * One keep-alive connection pool per connector (undici `Pool`), never one per message.
- * Network failures and timeouts become retryable `DeliveryError`s; HTTP statuses are returned
- * for the provider to classify with its vendor's error codes.
+ * Network failures and timeouts before the status arrives become retryable `DeliveryError`s; HTTP
+ * statuses are returned for the provider to classify with its vendor's error codes. `timeoutMs`
+ * (and the caller's signal) bound the whole exchange, body included; the body is read up to
+ * `MAX_RESPONSE_BODY_BYTES` and no further.
  */
 export const createHttpClient = ({ baseUrl, provider, timeoutMs = DEFAULT_TIMEOUT_MS, connections = 64 }: HttpClientOptions): HttpClient => {
   const url = new URL(baseUrl);
@@ -55,8 +67,11 @@ export const createHttpClient = ({ baseUrl, provider, timeoutMs = DEFAULT_TIMEOU
     const deadline = createDeadline(timeoutMs, signal);
     try {
       const res = await pool.request({ method, path: `${basePath}${path}`, headers, body, signal: deadline.signal });
-      const text = await res.body.text();
-      return { status: res.statusCode, headers: res.headers, body: text };
+      // Read under the same deadline: a body that stalls ends with it, one that floods is cut at the cap.
+      const read = await readCappedBody(res.body, undefined, declaredLength(res.headers));
+      return read.complete
+        ? { status: res.statusCode, headers: res.headers, body: read.bytes.toString('utf8') }
+        : { status: res.statusCode, headers: res.headers, body: '', bodyIncomplete: true };
     } catch (error) {
       throw toNetworkError(provider, error, deadline.timedOut(), signal?.aborted === true);
     } finally {

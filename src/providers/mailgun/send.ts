@@ -1,15 +1,14 @@
 import { z } from 'zod';
+import { acceptReply, isSuccessStatus } from '../http/accept.js';
 import type { HttpClient } from '../http/client.js';
 import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
 import type { MailgunConfig } from './config.js';
 import { classifyMailgunError } from './errors.js';
 import { buildMailgunForm } from './request.js';
-import { basicAuth, parseJsonAs } from '../http/json.js';
+import { basicAuth } from '../http/json.js';
 
-/** Mailgun's success body: `{id: "<…@domain>", message: "Queued. Thank you."}`. */
-const successSchema = z.looseObject({ id: z.string().optional() });
-
-const parseId = (body: string): string | undefined => parseJsonAs(successSchema, body)?.id;
+/** Mailgun's success body: `{id: "<…@domain>", message: "Queued. Thank you."}` (errors come with 4xx/5xx). */
+const successSchema = z.object({ id: z.string().min(1) });
 
 /** What every send of a connector shares; built once, in `create()`. */
 export type MailgunTarget = { path: string; headers: Readonly<Record<string, string>> };
@@ -39,6 +38,6 @@ export const sendMailgunEmail = async (
     body: buildMailgunForm(config, message).toString(),
     signal: ctx.signal,
   });
-  if (res.status < 200 || res.status >= 300) throw classifyMailgunError(res);
-  return { providerMessageId: parseId(res.body) };
+  if (!isSuccessStatus(res.status)) throw classifyMailgunError(res);
+  return acceptReply(res, successSchema, (body) => ({ providerMessageId: body.id }));
 };

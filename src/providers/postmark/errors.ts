@@ -1,6 +1,7 @@
 import { DeliveryError, type DeliveryErrorKind, type DeliveryErrorScope } from '../../errors/delivery-error.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
 import { parseRetryAfterMs } from '../http/retry-after.js';
+import { codeTable } from '../shared/code-table.js';
 
 const PROVIDER = 'postmark';
 
@@ -15,7 +16,7 @@ const throttled = (text: string): Rule => ({ kind: 'rate_limited', scope: 'conne
  * codes") that the email and template-send endpoints return. Management-API codes (5xx–10xx for
  * signatures, domains, servers, bounces) are left to the HTTP status.
  */
-export const POSTMARK_ERROR_RULES: Readonly<Record<string, Rule>> = {
+export const POSTMARK_ERROR_RULES = codeTable<Rule>({
   '10': connector('bad or missing server token'),
   '100': retry('provider under maintenance'),
   '300': message('invalid email request'),
@@ -38,20 +39,20 @@ export const POSTMARK_ERROR_RULES: Readonly<Record<string, Rule>> = {
   '1121': message('template field too large'),
   '1122': message('invalid templated field'),
   '1123': message('field not allowed in template request'),
-};
+});
 
 export type PostmarkFailure = {
   /** HTTP status of the reply. */
   status: number;
-  /** Postmark's `ErrorCode`; 0 or absent when the body had none (a proxy's page). */
-  errorCode?: number;
+  /** Postmark's `ErrorCode` as the SDK read it: a positive integer, or none (0, absent, or not a number: a proxy's page). */
+  errorCode?: unknown;
   headers?: Record<string, string | string[] | undefined>;
 };
 
 /** Maps a Postmark error reply to a `DeliveryError`: `ErrorCode` first, then the HTTP status. */
 export const classifyPostmarkError = ({ status, errorCode, headers }: PostmarkFailure): DeliveryError => {
-  const code = errorCode === undefined || errorCode === 0 ? undefined : String(errorCode);
-  const rule = code === undefined || !Object.hasOwn(POSTMARK_ERROR_RULES, code) ? undefined : POSTMARK_ERROR_RULES[code];
+  const code = Number.isSafeInteger(errorCode) && Number(errorCode) > 0 ? String(errorCode) : undefined;
+  const rule = code === undefined ? undefined : POSTMARK_ERROR_RULES.get(code);
   if (code === undefined || rule === undefined) return classifyHttpStatus({ provider: PROVIDER, status, headers, code });
   const retryAfterMs = rule.kind === 'permanent' ? undefined : parseRetryAfterMs(headers?.['retry-after']);
   return new DeliveryError({ kind: rule.kind, provider: PROVIDER, code, message: rule.message, scope: rule.scope, retryAfterMs });

@@ -1,15 +1,20 @@
 import { Errors, type ServerClient } from 'postmark';
 import { z } from 'zod';
 import { DeliveryError, isDeliveryError } from '../../errors/delivery-error.js';
+import { acceptReply, isSuccessStatus } from '../http/accept.js';
 import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
 import type { PostmarkConfig } from './config.js';
 import { classifyPostmarkError } from './errors.js';
 import { buildPostmarkRequest } from './request.js';
 import type { PostmarkCall, PostmarkTransport } from './transport.js';
 
-const sendResponseSchema = z.looseObject({ MessageID: z.string().optional() });
+/** Postmark's 200 body: `{To, SubmittedAt, MessageID, ErrorCode: 0, Message: "OK"}` (errors come with 4xx/5xx). */
+const sentSchema = z.object({ MessageID: z.string().min(1), ErrorCode: z.literal(0).optional() });
 
-/** Sends one message with the connector's SDK client; every failure becomes a `DeliveryError`. */
+/**
+ * Sends one message with the connector's SDK client; every failure becomes a `DeliveryError`. The
+ * SDK builds the request; a 2xx reply is read here, from what the transport saw.
+ */
 export const sendPostmarkEmail = async (
   client: ServerClient,
   transport: PostmarkTransport,
@@ -20,11 +25,7 @@ export const sendPostmarkEmail = async (
   const request = buildPostmarkRequest(config, message);
   const call: PostmarkCall = { signal: ctx.signal };
   try {
-    const reply: unknown = await transport.run(call, () =>
-      request.endpoint === 'withTemplate' ? client.sendEmailWithTemplate(request.body) : client.sendEmail(request.body),
-    );
-    const parsed = sendResponseSchema.safeParse(reply);
-    return { providerMessageId: parsed.success ? parsed.data.MessageID : undefined };
+    await transport.run(call, () => (request.endpoint === 'withTemplate' ? client.sendEmailWithTemplate(request.body) : client.sendEmail(request.body)));
   } catch (error) {
     if (isDeliveryError(error)) throw error;
     if (error instanceof Errors.PostmarkError && error.statusCode >= 400) {
@@ -32,6 +33,9 @@ export const sendPostmarkEmail = async (
     }
     // Timeouts, aborts and network errors, as our transport classified them before the SDK flattened them.
     if (call.failure) throw call.failure;
-    throw new DeliveryError({ kind: 'retryable', provider: 'postmark', code: 'network_error', message: 'network error', cause: error });
+    if (!isSuccessStatus(call.response?.status ?? 0)) {
+      throw new DeliveryError({ kind: 'retryable', provider: 'postmark', code: 'network_error', message: 'network error', cause: error });
+    }
   }
+  return acceptReply(call.response, sentSchema, (sent) => ({ providerMessageId: sent.MessageID }));
 };

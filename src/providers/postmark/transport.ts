@@ -6,7 +6,7 @@ import { createHttpClient, type HttpClient, type HttpResponse } from '../http/cl
 export type PostmarkCall = {
   /** The worker's signal for this send. */
   signal: AbortSignal;
-  /** Set by the adapter: the reply the SDK turned into a result or an error. */
+  /** Set by the adapter: the reply the SDK turned into a result or an error; the provider reads a 2xx itself. */
   response?: HttpResponse;
   /** Set by the adapter: the transport failure (timeout, network) the SDK would flatten. */
   failure?: DeliveryError;

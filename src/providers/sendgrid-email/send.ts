@@ -1,8 +1,13 @@
+import { z } from 'zod';
+import { acceptReply, isSuccessStatus } from '../http/accept.js';
 import type { HttpClient } from '../http/client.js';
 import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
 import type { SendgridEmailConfig } from './config.js';
 import { classifySendgridError } from './errors.js';
 import { buildMailSendBody } from './request.js';
+
+/** SendGrid answers 202 with an empty body and the id in `X-Message-Id` (errors come with 4xx/5xx). */
+const acceptedHeadersSchema = z.looseObject({ 'x-message-id': z.string().min(1) });
 
 /** The request headers every send of a connector shares (`Bearer {apiKey}`); built once, in `create()`. */
 export const sendgridHeaders = (config: SendgridEmailConfig): Readonly<Record<string, string>> => ({
@@ -11,7 +16,7 @@ export const sendgridHeaders = (config: SendgridEmailConfig): Readonly<Record<st
   accept: 'application/json',
 });
 
-/** `POST /v3/mail/send`; SendGrid answers 202 with an empty body and the id in `X-Message-Id`. */
+/** `POST /v3/mail/send`; a 2xx without `X-Message-Id` is unexpected. */
 export const sendSendgridEmail = async (
   http: HttpClient,
   headers: Readonly<Record<string, string>>,
@@ -26,7 +31,6 @@ export const sendSendgridEmail = async (
     body: JSON.stringify(buildMailSendBody(config, message)),
     signal: ctx.signal,
   });
-  if (res.status < 200 || res.status >= 300) throw classifySendgridError(res);
-  const id = res.headers['x-message-id'];
-  return { providerMessageId: Array.isArray(id) ? id[0] : id };
+  if (!isSuccessStatus(res.status)) throw classifySendgridError(res);
+  return acceptReply(res, acceptedHeadersSchema, (headers) => ({ providerMessageId: headers['x-message-id'] }), 'headers');
 };

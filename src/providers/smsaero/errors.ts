@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeliveryError, permanent, retryable } from '../../errors/delivery-error.js';
+import { DeliveryError, permanent } from '../../errors/delivery-error.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
 import { parseJsonAs } from '../http/json.js';
 
@@ -27,18 +27,14 @@ const BAD_SIGN = /\bsign\b|signature|подпис/i;
 const parse = (body: string): z.infer<typeof smsAeroBodySchema> | undefined => parseJsonAs(smsAeroBodySchema, body);
 
 /**
- * Maps an SMS Aero failure: a non-2xx status (401 credentials, 400 validation, 429, 5xx), a 2xx
- * answer with `success: false`, or a 2xx answer that is not SMS Aero's (retryable
- * `invalid_response`). Account problems recognised in the message become `no_credits` /
- * `invalid_sign` (permanent, connector); other rejections are about the message.
+ * Maps an SMS Aero failure: a non-2xx status (401 credentials, 400 validation, 429, 5xx), or a 2xx
+ * answer that refuses (`success: false`, or an old gate's `result`). Account problems recognised
+ * in the message become `no_credits` / `invalid_sign` (permanent, connector); other rejections
+ * are about the message.
  */
 export const classifySmsAeroError = ({ status, headers, body }: SmsAeroFailure): DeliveryError => {
   const parsed = parse(body);
   const is2xx = status >= 200 && status < 300;
-  if (is2xx && parsed?.success !== false && parsed?.result === undefined) {
-    // A 2xx without SMS Aero's documented body: whether the SMS was queued is unknown.
-    return retryable({ provider: PROVIDER, code: 'invalid_response', message: 'unexpected response body' });
-  }
   const text = `${parsed?.result ?? ''} ${parsed?.message ?? ''}`;
   const rejection = status < 500 && status !== 429 && status !== 401 && status !== 403;
   if (rejection && NO_CREDITS.test(text)) {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { permanent } from '../../errors/delivery-error.js';
+import { acceptReply, isSuccessStatus } from '../http/accept.js';
 import type { HttpClient } from '../http/client.js';
 import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
 import type { SmsAeroConfig } from './config.js';
 import { classifySmsAeroError } from './errors.js';
-import { parseJson, basicAuth } from '../http/json.js';
+import { basicAuth } from '../http/json.js';
 
 const PROVIDER = 'smsaero';
 
@@ -19,11 +20,14 @@ export const toSmsAeroRequest = (message: OutgoingMessage, config: SmsAeroConfig
   return { number: toMsisdn(message.to), sign: config.senderName, text: message.content.text };
 };
 
-/** `{"success": true, "data": {"id": 686325, "status": 8, …}, "message": null}` */
-const successSchema = z.object({
-  success: z.literal(true),
-  data: z.object({ id: z.union([z.number(), z.string()]).optional() }).loose().nullish(),
-});
+/**
+ * A 2xx answer we recognise: `{"success": true, "data": {"id": 686325, "status": 8, …}, "message": null}`,
+ * or a refusal (`success: false`, or an old gate's `{result: "reject" | "no credits"}`).
+ */
+const answerSchema = z.union([
+  z.object({ success: z.literal(true), data: z.object({ id: z.union([z.number(), z.string().min(1)]) }) }).transform((b) => ({ id: String(b.data.id) })),
+  z.union([z.object({ success: z.literal(false) }), z.object({ result: z.string() })]).transform(() => ({ refused: true as const })),
+]);
 
 /** The request headers every send of a connector shares (HTTP Basic `email:apiKey`); built once, in `create()`. */
 export const smsAeroHeaders = (config: SmsAeroConfig): Readonly<Record<string, string>> => ({
@@ -47,10 +51,9 @@ export const sendSmsAero = async (
     body: JSON.stringify(toSmsAeroRequest(message, config)),
     signal,
   });
-  if (res.status < 200 || res.status >= 300) throw classifySmsAeroError(res);
-  const parsed = parseJson(res.body);
-  const ok = successSchema.safeParse(parsed);
-  if (!ok.success) throw classifySmsAeroError(res);
-  const id = ok.data.data?.id;
-  return id === undefined ? {} : { providerMessageId: String(id) };
+  if (!isSuccessStatus(res.status)) throw classifySmsAeroError(res);
+  return acceptReply(res, answerSchema, (answer) => {
+    if ('refused' in answer) throw classifySmsAeroError(res);
+    return { providerMessageId: answer.id };
+  });
 };

@@ -1,21 +1,31 @@
 import { z } from 'zod';
 import { DeliveryError, permanent, rateLimited, retryable } from '../../errors/delivery-error.js';
+import { acceptReply, isSuccessStatus } from '../http/accept.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
 import type { HttpResponse } from '../http/client.js';
 import { parseJsonAs } from '../http/json.js';
 import { msUntilNextChinaDay } from '../shared/china-time.js';
+import { codeTable } from '../shared/code-table.js';
+import type { SendResult } from '../types.js';
 
 const PROVIDER = 'tencent-sms';
 
-/** TencentCloud API 3.0 answers: `Response.Error` on failure, `Response.SendStatusSet` on success. */
-export const tencentResponseSchema = z.object({
-  Response: z.object({
-    Error: z.object({ Code: z.string(), Message: z.string().optional() }).optional(),
-    SendStatusSet: z.array(z.object({ Code: z.string(), SerialNo: z.string().optional(), Message: z.string().optional() })).optional(),
-    RequestId: z.string().optional(),
-  }),
-});
-export type TencentResponse = z.infer<typeof tencentResponseSchema>;
+/** A TencentCloud API 3.0 error answer (`Response.Error`), whatever the status. */
+const tencentErrorSchema = z.object({ Response: z.object({ Error: z.object({ Code: z.string() }) }) });
+
+const isOk = (code: string): boolean => code.toLowerCase() === 'ok';
+
+/** The number's status in a SendSms answer: `Ok` with its `SerialNo`, or the code that refused it. */
+const sendStatusSchema = z.union([
+  z.object({ Code: z.string().refine(isOk), SerialNo: z.string().min(1) }).transform((s) => ({ serialNo: s.SerialNo })),
+  z.object({ Code: z.string().refine((code) => !isOk(code)) }).transform((s) => ({ refused: s.Code })),
+]);
+
+/** A 2xx SendSms answer we recognise: an API error (`Response.Error`), or the first number's status. */
+const sendSmsAnswerSchema = z.union([
+  tencentErrorSchema.transform((a) => ({ refused: a.Response.Error.Code })),
+  z.object({ Response: z.object({ SendStatusSet: z.tuple([sendStatusSchema], z.unknown()) }) }).transform((a) => a.Response.SendStatusSet[0]),
+]);
 
 
 type Mapper = (code: string, now: number) => DeliveryError;
@@ -33,7 +43,7 @@ const appQuota: Mapper = (code, now) =>
   rateLimited({ provider: PROVIDER, code, message: 'application daily quota reached', retryAfterMs: msUntilNextChinaDay(now) });
 
 /** SendSms codes (SMS "error codes", API 3.0) and the common API 3.0 codes. */
-const CODES: Readonly<Record<string, Mapper>> = {
+const CODES = codeTable<Mapper>({
   'LimitExceeded.PhoneNumberThirtySecondLimit': perNumber(() => 30_000),
   'LimitExceeded.DeliveryFrequencyLimit': perNumber(() => 30_000),
   'LimitExceeded.PhoneNumberOneHourLimit': perNumber(() => 3_600_000),
@@ -103,7 +113,7 @@ const CODES: Readonly<Record<string, Mapper>> = {
   ResourceInsufficient: unavailable,
   ResourceInUse: unavailable,
   ResponseSizeLimitExceeded: unavailable,
-};
+});
 
 /** Families for codes not listed (Tencent adds sub-codes over time). */
 const FAMILIES: ReadonlyArray<readonly [string, Mapper]> = [
@@ -117,26 +127,27 @@ const FAMILIES: ReadonlyArray<readonly [string, Mapper]> = [
 
 /** Maps an API or per-number `Code` (anything but `Ok`) to a delivery error. */
 export const classifyTencentCode = (code: string, now = Date.now()): DeliveryError => {
-  const exact = CODES[code];
+  const exact = CODES.get(code);
   if (exact) return exact(code, now);
   const family = FAMILIES.find(([name]) => code === name || code.startsWith(`${name}.`));
   return (family?.[1] ?? badContent)(code, now);
 };
 
-export const parseTencentResponse = (text: string): TencentResponse | undefined => parseJsonAs(tencentResponseSchema, text);
+/** A non-2xx answer: its `Response.Error` code when it has one, else the HTTP status. */
+export const classifyTencentError = (res: Pick<HttpResponse, 'status' | 'headers' | 'body'>, now = Date.now()): DeliveryError => {
+  const code = parseJsonAs(tencentErrorSchema, res.body)?.Response.Error.Code;
+  return code === undefined ? classifyHttpStatus({ provider: PROVIDER, status: res.status, headers: res.headers }) : classifyTencentCode(code, now);
+};
 
 /**
- * Classifies a SendSms response; undefined means accepted. API errors come with HTTP 200 and
- * `Response.Error`; a refused number comes as `SendStatusSet[0].Code` other than `Ok`.
+ * A SendSms reply. API errors come with HTTP 200 and `Response.Error`; a refused number as
+ * `SendStatusSet[0].Code` other than `Ok`; `Ok` with its `SerialNo` is sent; any other 2xx is
+ * unexpected.
  */
-export const classifySendSmsResponse = (
-  res: Pick<HttpResponse, 'status' | 'headers' | 'body'>,
-  now = Date.now(),
-): DeliveryError | undefined => {
-  const body = parseTencentResponse(res.body)?.Response;
-  if (body?.Error) return classifyTencentCode(body.Error.Code, now);
-  if (res.status < 200 || res.status >= 300) return classifyHttpStatus({ provider: PROVIDER, status: res.status, headers: res.headers });
-  const status = body?.SendStatusSet?.[0];
-  if (!status) return permanent({ provider: PROVIDER, code: 'invalid_response', message: 'unexpected success body', scope: 'connector' });
-  return status.Code.toLowerCase() === 'ok' ? undefined : classifyTencentCode(status.Code, now);
+export const readTencentReply = (res: HttpResponse, now = Date.now()): SendResult => {
+  if (!isSuccessStatus(res.status)) throw classifyTencentError(res, now);
+  return acceptReply(res, sendSmsAnswerSchema, (answer) => {
+    if ('refused' in answer) throw classifyTencentCode(answer.refused, now);
+    return { providerMessageId: answer.serialNo };
+  });
 };

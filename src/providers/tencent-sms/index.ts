@@ -1,7 +1,7 @@
 import { createHttpClient } from '../http/client.js';
 import { defineProvider, type RemoteTemplate } from '../types.js';
 import { DEFAULT_TENCENT_ENDPOINT, tencentSmsConfigSchema, type TencentSmsConfig } from './config.js';
-import { classifySendSmsResponse, parseTencentResponse } from './errors.js';
+import { readTencentReply } from './errors.js';
 import { buildSendSmsBody, signedHeaders } from './request.js';
 
 /** Logto's templates as remote templates: the worker hands the ref back in `content.ref`. */
@@ -27,9 +27,7 @@ export const tencentSmsProvider = defineProvider({
         const payload = JSON.stringify(buildSendSmsBody(config, message));
         const timestamp = Math.floor(Date.now() / 1000);
         const res = await http.request({ method: 'POST', path: '/', headers: signedHeaders(config, host, payload, timestamp), body: payload, signal });
-        const error = classifySendSmsResponse(res);
-        if (error) throw error;
-        return { providerMessageId: parseTencentResponse(res.body)?.Response.SendStatusSet?.[0]?.SerialNo };
+        return readTencentReply(res);
       },
       close: () => http.close(),
     };

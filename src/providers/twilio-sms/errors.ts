@@ -3,6 +3,7 @@ import { DeliveryError, type DeliveryErrorKind, type DeliveryErrorScope } from '
 import { classifyHttpStatus } from '../http/classify-status.js';
 import { parseJsonAs } from '../http/json.js';
 import { parseRetryAfterMs } from '../http/retry-after.js';
+import { codeTable } from '../shared/code-table.js';
 
 const PROVIDER = 'twilio-sms';
 
@@ -20,7 +21,7 @@ const throttled = (text: string): Rule => ({ kind: 'rate_limited', scope: 'conne
  * returns. 30xxx codes are normally delivery-time (status callback) errors; they are mapped too
  * in case a proxy or a future API version reports them synchronously.
  */
-export const TWILIO_ERROR_RULES: Readonly<Record<string, Rule>> = {
+export const TWILIO_ERROR_RULES = codeTable<Rule>({
   // Account and credentials.
   '10001': connector('account is not active'),
   '20003': connector('authentication failed'),
@@ -68,7 +69,7 @@ export const TWILIO_ERROR_RULES: Readonly<Record<string, Rule>> = {
   '30007': message('message filtered by carrier'),
   '30450': message('blocked by SMS pumping protection'),
   '60410': message('blocked by fraud guard'),
-};
+});
 
 export type TwilioFailure = {
   status: number;
@@ -85,7 +86,7 @@ const parseCode = (body: string): string | undefined => {
 /** Maps a non-2xx Twilio response to a `DeliveryError` (Twilio code first, then the HTTP status). */
 export const classifyTwilioError = ({ status, headers, body }: TwilioFailure): DeliveryError => {
   const code = parseCode(body);
-  const rule = code === undefined ? undefined : TWILIO_ERROR_RULES[code];
+  const rule = code === undefined ? undefined : TWILIO_ERROR_RULES.get(code);
   if (code === undefined || rule === undefined) return classifyHttpStatus({ provider: PROVIDER, status, headers, code });
   const retryAfterMs = rule.kind === 'permanent' ? undefined : parseRetryAfterMs(headers['retry-after']);
   return new DeliveryError({ kind: rule.kind, provider: PROVIDER, code, message: rule.message, scope: rule.scope, retryAfterMs });

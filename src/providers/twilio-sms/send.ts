@@ -1,9 +1,11 @@
 import type { Twilio } from 'twilio';
 import type { MessageListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010/account/message.js';
+import { z } from 'zod';
 import { isDeliveryError, permanent, retryable } from '../../errors/delivery-error.js';
+import { acceptReply, isSuccessStatus } from '../http/accept.js';
 import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
 import type { TwilioSmsConfig } from './config.js';
-import type { TwilioTransport } from './transport.js';
+import type { TwilioCall, TwilioTransport } from './transport.js';
 
 const PROVIDER = 'twilio-sms';
 
@@ -23,7 +25,13 @@ export const toTwilioMessageParams = (message: OutgoingMessage, config: TwilioSm
   };
 };
 
-/** `POST /2010-04-01/Accounts/{accountSID}/Messages.json` through the SDK and our transport. */
+/** Twilio's 201 Message resource; only its `sid` is read. */
+const createdSchema = z.object({ sid: z.string().min(1) });
+
+/**
+ * `POST /2010-04-01/Accounts/{accountSID}/Messages.json` through the SDK and our transport. The
+ * SDK builds and signs the request; the reply is read here, from what the transport saw.
+ */
 export const sendTwilioSms = async (
   client: Twilio,
   transport: TwilioTransport,
@@ -32,11 +40,15 @@ export const sendTwilioSms = async (
   { signal }: SendContext,
 ): Promise<SendResult> => {
   const params = toTwilioMessageParams(message, config);
+  const call: TwilioCall = { signal };
   try {
-    const created = await transport.withSignal(signal, () => client.messages.create(params));
-    return typeof created.sid === 'string' && created.sid !== '' ? { providerMessageId: created.sid } : {};
+    await transport.run(call, () => client.messages.create(params));
   } catch (error) {
     if (isDeliveryError(error)) throw error;
-    throw retryable({ provider: PROVIDER, code: 'unexpected_error', message: 'unexpected client error', cause: error });
+    // Twilio said 2xx and the SDK could not make a Message of it: the rule below decides.
+    if (!isSuccessStatus(call.response?.status ?? 0)) {
+      throw retryable({ provider: PROVIDER, code: 'unexpected_error', message: 'unexpected client error', cause: error });
+    }
   }
+  return acceptReply(call.response, createdSchema, (created) => ({ providerMessageId: created.sid }));
 };

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import twilio from 'twilio';
-import { createHttpClient, type HttpClient } from '../http/client.js';
+import { createHttpClient, type HttpClient, type HttpResponse } from '../http/client.js';
 import { classifyTwilioError } from './errors.js';
 import { basicAuth, parseJson } from '../http/json.js';
 
@@ -9,11 +9,19 @@ type SdkResponse<T> = Awaited<ReturnType<twilio.RequestClient['request']>> & { b
 
 export type TwilioTransportOptions = { baseUrl: string; timeoutMs: number };
 
+/** What one send shares with the request client underneath the SDK. */
+export type TwilioCall = {
+  /** The worker's signal for this send, applied to the HTTP request the SDK makes. */
+  signal: AbortSignal;
+  /** Set by the request client: the reply, which the provider reads (the SDK's Message is not checked). */
+  response?: HttpResponse;
+};
+
 export type TwilioTransport = {
   /** Given to the SDK as its `httpClient`. */
   readonly requestClient: twilio.RequestClient;
-  /** Runs `fn` (an SDK call) with `signal` applied to the HTTP request it makes. */
-  withSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
+  /** Runs `fn` (an SDK call) with its per-send state. */
+  run<T>(call: TwilioCall, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 };
 
@@ -27,27 +35,28 @@ export type TwilioTransport = {
  */
 export const createTwilioTransport = ({ baseUrl, timeoutMs }: TwilioTransportOptions): TwilioTransport => {
   const http = createHttpClient({ baseUrl, provider: 'twilio-sms', timeoutMs });
-  const signals = new AsyncLocalStorage<AbortSignal>();
-  const requestClient = new UndiciRequestClient(http, () => signals.getStore());
+  const calls = new AsyncLocalStorage<TwilioCall>();
+  const requestClient = new UndiciRequestClient(http, () => calls.getStore());
   return {
     requestClient,
-    withSignal: (signal, fn) => signals.run(signal, fn),
+    run: (call, fn) => calls.run(call, fn),
     close: () => http.close(),
   };
 };
 
 class UndiciRequestClient extends twilio.RequestClient {
   readonly #http: HttpClient;
-  readonly #signal: () => AbortSignal | undefined;
+  readonly #call: () => TwilioCall | undefined;
 
-  constructor(http: HttpClient, signal: () => AbortSignal | undefined) {
+  constructor(http: HttpClient, call: () => TwilioCall | undefined) {
     super({ autoRetry: false });
     this.#http = http;
-    this.#signal = signal;
+    this.#call = call;
   }
 
   override async request<TData>(opts: RequestOptions & { data?: TData }): Promise<SdkResponse<TData>> {
-    const signal = this.#signal();
+    const call = this.#call();
+    const signal = call?.signal;
     const res = await this.#http.request({
       method: toMethod(opts.method),
       path: toPath(opts.uri, opts.params),
@@ -55,6 +64,7 @@ class UndiciRequestClient extends twilio.RequestClient {
       body: opts.data === undefined ? undefined : toForm(opts.data),
       ...(signal ? { signal } : {}),
     });
+    if (call) call.response = res;
     if (res.status < 200 || res.status >= 300) throw classifyTwilioError(res);
     return { statusCode: res.status, headers: res.headers, body: parseBody(res.body) as TData };
   }
@@ -95,10 +105,11 @@ const entries = (value: unknown): Array<[string, string]> => {
 };
 
 /**
- * The SDK types a response body as the request's data type; it is really the parsed JSON, which
- * the provider validates where it reads it. A 2xx body that is not JSON still means "accepted".
+ * The SDK types a response body as the request's data type and builds its Message from it. It
+ * always gets an object here, so it never throws on a body it cannot use: the provider reads the
+ * reply itself (`acceptReply`).
  */
-const parseBody = (text: string): unknown => {
+const parseBody = (text: string): object => {
   const parsed = parseJson(text);
-  return parsed === undefined ? {} : parsed;
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : {};
 };

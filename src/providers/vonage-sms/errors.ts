@@ -1,4 +1,5 @@
 import { DeliveryError, type DeliveryErrorKind, type DeliveryErrorScope } from '../../errors/delivery-error.js';
+import { codeTable } from '../shared/code-table.js';
 
 const PROVIDER = 'vonage-sms';
 
@@ -10,7 +11,7 @@ const connector = (text: string): Rule => ({ kind: 'permanent', scope: 'connecto
  * Vonage SMS API `messages[].status` codes (developer.vonage.com/messaging/sms/guides/troubleshooting-sms
  * and /api-errors/sms). 13, 16, 19 and 20 are from older versions of that table.
  */
-export const VONAGE_STATUS_RULES: Readonly<Record<string, Rule>> = {
+export const VONAGE_STATUS_RULES = codeTable<Rule>({
   // Throughput is limited per second: waiting one second is Vonage's own advice.
   '1': { kind: 'rate_limited', scope: 'connector', message: 'throttled', retryAfterMs: 1000 },
   '2': connector('missing parameters'),
@@ -35,10 +36,10 @@ export const VONAGE_STATUS_RULES: Readonly<Record<string, Rule>> = {
   '29': connector('destination not whitelisted (demo account)'),
   '32': connector('signature and API secret both sent'),
   '33': message('recipient number deactivated'),
-};
+});
 
 /** Maps a non-zero `messages[].status` to a `DeliveryError`; unknown codes are permanent. */
 export const classifyVonageStatus = (status: string): DeliveryError => {
-  const rule = VONAGE_STATUS_RULES[status] ?? message('message rejected');
+  const rule = VONAGE_STATUS_RULES.get(status) ?? message('message rejected');
   return new DeliveryError({ provider: PROVIDER, code: status, ...rule });
 };

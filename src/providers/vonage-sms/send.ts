@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { DeliveryError, permanent } from '../../errors/delivery-error.js';
-import type { HttpClient } from '../http/client.js';
+import { permanent } from '../../errors/delivery-error.js';
+import { acceptReply, isSuccessStatus } from '../http/accept.js';
+import type { HttpClient, HttpResponse } from '../http/client.js';
 import { classifyHttpStatus } from '../http/classify-status.js';
 import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
 import { needsUcs2 } from '../shared/sms-text/gsm7.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
 import type { VonageSmsConfig } from './config.js';
 import { classifyVonageStatus } from './errors.js';
-import { parseJson } from '../http/json.js';
 
 const PROVIDER = 'vonage-sms';
 
@@ -39,23 +39,27 @@ export const toVonageRequest = (message: OutgoingMessage, config: VonageSmsConfi
   };
 };
 
-/** `{"message-count": "1", "messages": [{"status": "0", "message-id": "…", …}]}` (one entry per SMS part). */
-const responseSchema = z.object({
-  messages: z.array(z.object({ status: z.union([z.string(), z.number()]).transform(String), 'message-id': z.string().optional() })).min(1),
-});
+const partSchema = z.object({ status: z.union([z.string(), z.number()]).transform(String), 'message-id': z.string().optional() });
 
-/** Reads a 200 answer: every part must have status "0"; the first failing part decides the error. */
-export const readVonageResponse = (body: string): SendResult => {
-  const parsed = parseJson(body);
-  const result = responseSchema.safeParse(parsed);
-  if (!result.success) {
-    // Vonage answered 200 but not with its documented body: whether the SMS was queued is unknown.
-    throw new DeliveryError({ kind: 'retryable', provider: PROVIDER, code: 'invalid_response', message: 'unexpected response body' });
-  }
-  const failed = result.data.messages.find((m) => m.status !== '0');
-  if (failed) throw classifyVonageStatus(failed.status);
-  const id = result.data.messages[0]?.['message-id'];
-  return id ? { providerMessageId: id } : {};
+/**
+ * `{"message-count": "1", "messages": [{"status": "0", "message-id": "…", …}]}` (one entry per SMS
+ * part): the first part whose status is not "0" refuses the message; otherwise the first part's id.
+ */
+const answerSchema = z
+  .object({ messages: z.array(partSchema).min(1) })
+  .transform(({ messages }) => {
+    const failed = messages.find((m) => m.status !== '0');
+    return failed ? { refused: failed.status } : { id: messages[0]?.['message-id'] };
+  })
+  .pipe(z.union([z.object({ refused: z.string() }), z.object({ id: z.string().min(1) })]));
+
+/** Reads a reply: a refusing part decides the error; all parts sent is success; any other 2xx is unexpected. */
+export const readVonageReply = (res: HttpResponse): SendResult => {
+  if (!isSuccessStatus(res.status)) throw classifyHttpStatus({ provider: PROVIDER, status: res.status, headers: res.headers });
+  return acceptReply(res, answerSchema, (answer) => {
+    if ('refused' in answer) throw classifyVonageStatus(answer.refused);
+    return { providerMessageId: answer.id };
+  });
 };
 
 /** `POST {endpoint}/sms/json`. */
@@ -67,6 +71,5 @@ export const sendVonageSms = async (http: HttpClient, config: VonageSmsConfig, m
     body: JSON.stringify(toVonageRequest(message, config)),
     signal,
   });
-  if (res.status < 200 || res.status >= 300) throw classifyHttpStatus({ provider: PROVIDER, status: res.status, headers: res.headers });
-  return readVonageResponse(res.body);
+  return readVonageReply(res);
 };
