@@ -39,9 +39,20 @@ export const faultSchedule = (scale: number): Phase[] => {
 
 export const scheduleMs = (phases: Phase[]) => phases.reduce((s, p) => s + p.ms, 0);
 
+export type Timeline = (Phase & { at: number })[];
+
+/** Where `at` fell in a run: the phase, how far into it, and the last fault before it (when it is a quiet phase). */
+export const whereInSchedule = (timeline: Timeline, at: number): string => {
+  const before = timeline.filter((x) => x.at <= at);
+  const p = before.at(-1);
+  if (!p) return 'before the faults';
+  const fault = before.filter((x) => x.mode.kind !== 'pass').at(-1);
+  return `${p.link}:${p.mode.kind} +${at - p.at} ms${fault && fault !== p ? `, after ${fault.link}:${fault.mode.kind}` : ''}`;
+};
+
 /** Applies each phase in turn (the other link passes), and ends with both passing; returns when each began. */
-export const runSchedule = async (phases: Phase[], proxies: Record<'redis' | 'sink', FaultProxy>, log: (l: string) => void): Promise<(Phase & { at: number })[]> => {
-  const timeline: (Phase & { at: number })[] = [];
+export const runSchedule = async (phases: Phase[], proxies: Record<'redis' | 'sink', FaultProxy>, log: (l: string) => void): Promise<Timeline> => {
+  const timeline: Timeline = [];
   try {
     for (const p of phases) {
       timeline.push({ ...p, at: Date.now() });
