@@ -158,6 +158,7 @@ export const networkFaults = (ctx: ScenarioContext): Promise<ScenarioResult> =>
       check(failures, sink.stats.acceptedAfterExpiry === 0, `${sink.stats.acceptedAfterExpiry} requests reached the sink after their expiresAt: ${late.join('; ')}`);
       check(failures, (s.byOutcome.pending ?? 0) === 0, `${s.byOutcome.pending ?? 0} messages still pending after the run settled`);
       check(failures, deadWithoutReason === 0, `${deadWithoutReason} dead messages without a dead letter and reason`);
+      check(failures, probes.misses === 0, `/healthz missed ${probes.misses} probes (2 s each) during the faults`);
       check(failures, healthyAfter.every(Boolean), `/healthz after the faults: ${healthyAfter.join(',')}`);
       check(failures, readyAfter.every(Boolean), `/readyz after the faults: ${readyAfter.join(',')}`);
       check(failures, takenAfter.every((c) => c > 0), `deliveries per worker after the faults: ${takenAfter.join('+')}`);
