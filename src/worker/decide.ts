@@ -30,6 +30,8 @@ export type Decision =
   /** End this attempt; BullMQ runs the job again after `delayMs`. */
   | { do: 'retry'; failure: DeliveryError; delayMs: number }
   | { do: 'dead'; info: DeadInfo }
+  /** `expiresAt` has passed: dropped as `expired`, never sent. */
+  | { do: 'expired' }
   /** The worker is being forced to stop: give the job back at once, spending nothing. */
   | { do: 'hand_back' };
 
@@ -37,6 +39,8 @@ export type Decision =
 export type SendFailure =
   /** Aborted by the worker's forced shutdown: nobody's fault. */
   | { kind: 'shutdown' }
+  /** Cut off by the message's own deadline (`expiresAt`): the message's end, not the connector's fault. */
+  | { kind: 'expired' }
   /** Not a DeliveryError: a bug in the provider or below. Retried; never the connector's fault. */
   | { kind: 'bug'; failure: DeliveryError; errorName: string }
   /** Permanent and about this message (bad recipient): no connector would do better. */
@@ -46,8 +50,9 @@ export type SendFailure =
   /** About the connector (outage, credentials): counts against its circuit. */
   | { kind: 'connector'; failure: DeliveryError };
 
-export const classifySendFailure = (error: unknown, shutdown: boolean, provider: string): SendFailure => {
+export const classifySendFailure = (error: unknown, shutdown: boolean, provider: string, expired = false): SendFailure => {
   if (shutdown) return { kind: 'shutdown' };
+  if (expired) return { kind: 'expired' };
   if (!isDeliveryError(error)) {
     const failure = new DeliveryError({ kind: 'retryable', provider, code: 'internal_error', message: 'unexpected error in provider', cause: error });
     return { kind: 'bug', failure, errorName: error instanceof Error ? error.name : typeof error };
@@ -57,9 +62,9 @@ export const classifySendFailure = (error: unknown, shutdown: boolean, provider:
   return { kind: 'connector', failure: error };
 };
 
-/** `otp_delivery_attempts_total` outcome of a failed send; none for a send cut off by shutdown. */
+/** `otp_delivery_attempts_total` outcome of a failed send; none for a send cut off by shutdown or by the message's deadline. */
 export const attemptOutcome = (f: SendFailure): 'retryable_error' | 'permanent_error' | 'rate_limited' | undefined => {
-  if (f.kind === 'shutdown') return undefined;
+  if (f.kind === 'shutdown' || f.kind === 'expired') return undefined;
   if (f.kind === 'throttled') return 'rate_limited';
   return f.failure.kind === 'permanent' ? 'permanent_error' : 'retryable_error';
 };
@@ -69,8 +74,9 @@ const saneRetryAfter = (ms: number | undefined): number | undefined => (ms !== u
 
 const fromFailure = (failure: DeliveryError, reason = failure.message): DeadInfo => ({ reason, provider: failure.provider, providerCode: failure.code });
 
-/** Parks until `untilMs`, unless that is not before the message expires: then it is dead. */
+/** Parks until `untilMs`, unless that is not before the message expires: then it is dead (expired if already past). */
 export const parkOrDead = (untilMs: number, why: string, run: RunFacts, extra: { pauseMs?: number; failure?: DeliveryError } = {}): Decision => {
+  if (run.now >= run.expiresAt) return { do: 'expired' };
   if (untilMs >= run.expiresAt) {
     const reason = `${why}; expires before next attempt`;
     return { do: 'dead', info: extra.failure ? fromFailure(extra.failure, reason) : { reason } };
@@ -80,6 +86,7 @@ export const parkOrDead = (untilMs: number, why: string, run: RunFacts, extra: {
 
 /** Retries with backoff (honouring Retry-After) unless the message expires first or attempts run out. */
 export const retryOrDead = (failure: DeliveryError, run: RunFacts): Decision => {
+  if (run.now >= run.expiresAt) return { do: 'expired' };
   const delayMs = backoffDelayMs(run.attempt, run.queue.backoff, saneRetryAfter(failure.retryAfterMs), run.random);
   if (run.now + delayMs >= run.expiresAt) return { do: 'dead', info: fromFailure(failure, `${failure.message}; expires before next attempt`) };
   if (run.attempt >= run.queue.attempts) return { do: 'dead', info: fromFailure(failure, `${failure.message}; attempts exhausted`) };
@@ -103,6 +110,8 @@ export const afterSendFailure = (f: SendFailure, run: RunFacts): Decision => {
   switch (f.kind) {
     case 'shutdown':
       return { do: 'hand_back' };
+    case 'expired':
+      return { do: 'expired' };
     case 'bug':
       return retryOrDead(f.failure, run);
     case 'message':

@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { JobData } from '../messages/job-data.js';
+import type { JobData, JobResult } from '../messages/job-data.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
 import { parkJitterMs } from './backoff.js';
 import type { Connector } from './connectors.js';
@@ -42,8 +42,15 @@ export const deadLetter = async (deps: ActionDeps, job: Job, data: Pick<JobData,
   throw new DeadLettered(info);
 };
 
+/** Drops a message whose `expiresAt` has passed: counted, logged, never sent. */
+export const expire = (deps: Pick<ActionDeps, 'metrics'>, data: JobData, log: JobLog): JobResult => {
+  deps.metrics.messages.inc({ channel: data.channel, type: data.type, result: 'expired' });
+  log.info({ outcome: 'expired' }, 'message expired before delivery; dropped');
+  return { outcome: 'expired' };
+};
+
 /**
- * Carries out a decision that ends the run: every path throws (BullMQ reads the error) or dead-letters.
+ * Carries out a decision that ends the run: every path but `expired` throws (BullMQ reads the error) or dead-letters.
  * `fields` go on the log line (connector, masked recipient, provider code; never a body).
  */
 export const carryOut = async (
@@ -52,9 +59,11 @@ export const carryOut = async (
   decision: Decision,
   connector?: Connector,
   fields: object = {},
-): Promise<never> => {
+): Promise<JobResult> => {
   const { job, token, data, log } = run;
   switch (decision.do) {
+    case 'expired':
+      return expire(deps, data, log);
     case 'dead':
       return deadLetter(deps, job, data, { ...decision.info, attempts: run.attempt });
     case 'park': {

@@ -22,7 +22,7 @@ import type { TemplateResolver } from '../templates/resolve.js';
 import { parkNumber } from './backoff.js';
 import type { ConnectorHealth } from './connector-health.js';
 import { afterChain, afterRedisFailure, noteSkip, type ChainEnd, type RunFacts } from './decide.js';
-import { carryOut, deadLetter, jobLog, type ActionDeps } from './job-actions.js';
+import { carryOut, deadLetter, expire, jobLog, type ActionDeps } from './job-actions.js';
 import type { RateGate } from './rate-gate.js';
 import type { SentMarker } from './sent-marker.js';
 import { createTurn, REDIS_FAILED, type TurnInput } from './turn.js';
@@ -51,7 +51,7 @@ export type ProcessorDeps = {
 };
 
 export const createProcessor = (deps: ProcessorDeps) => {
-  const { queueConfig, metrics, logger } = deps;
+  const { queueConfig, logger } = deps;
   const actionDeps: ActionDeps = { ...deps, random: deps.random ?? Math.random };
   const turn = createTurn(deps);
 
@@ -85,11 +85,7 @@ export const createProcessor = (deps: ProcessorDeps) => {
         return REDIS_FAILED;
       });
 
-    if (Date.now() >= data.expiresAt) {
-      metrics.messages.inc({ channel: data.channel, type: data.type, result: 'expired' });
-      log.info({ outcome: 'expired' }, 'message expired before delivery; dropped');
-      return { outcome: 'expired' };
-    }
+    if (Date.now() >= data.expiresAt) return expire(actionDeps, data, log);
     const body = readBody(data);
     if (typeof body === 'string') return deadLetter(actionDeps, job, data, { reason: body, attempts: attempt });
 

@@ -56,7 +56,7 @@ export const createTurn = (deps: TurnDeps) => {
       const result = (await connector.provider.send(message, { signal: deadline.signal, attempt })) as SendResult | undefined;
       return { ok: true as const, result, seconds: (performance.now() - started) / 1000 };
     } catch (error) {
-      return { ok: false as const, error, seconds: (performance.now() - started) / 1000 };
+      return { ok: false as const, error, expired: deadline.timedOut(), seconds: (performance.now() - started) / 1000 };
     } finally {
       deadline.dispose();
     }
@@ -83,12 +83,13 @@ export const createTurn = (deps: TurnDeps) => {
     return { kind: 'delivered', provider: provider.id };
   };
 
-  const failed = async (connector: Connector, input: TurnInput, error: unknown, seconds: number): Promise<Turn> => {
+  const failed = async (connector: Connector, input: TurnInput, error: unknown, expired: boolean, seconds: number): Promise<Turn> => {
     const { data, log } = input;
     const { provider } = connector;
     const sendLog = { recipient: input.recipient, connector: connector.name, provider: provider.id };
-    const failure = classifySendFailure(error, deps.shutdown.aborted, provider.id);
+    const failure = classifySendFailure(error, deps.shutdown.aborted, provider.id, expired);
     if (failure.kind === 'shutdown') return { kind: 'end', decision: { do: 'hand_back' }, fields: sendLog };
+    if (failure.kind === 'expired') return { kind: 'end', decision: { do: 'expired' }, fields: sendLog };
     metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, seconds);
     metrics.attempts.inc({ channel: data.channel, provider: provider.id, outcome: attemptOutcome(failure) ?? 'retryable_error' });
     const e = failure.failure;
@@ -117,9 +118,11 @@ export const createTurn = (deps: TurnDeps) => {
     const wait = await input.beforeSend('rate gate', () => deps.rateGate.acquire(connector));
     if (wait === REDIS_FAILED) return { kind: 'end', decision: afterRedisFailure('rate gate', input.facts()) };
     if (wait > 0) return { kind: 'end', decision: afterRateGate(wait, input.facts()) };
-    // The rate gate may have taken a while: a provider is never handed an already-aborted send.
+    // The Redis calls before (sent marker, rate gate) may have taken a while: a provider is never
+    // handed an already-aborted send, nor one whose message has expired meanwhile.
     if (deps.shutdown.aborted) return { kind: 'end', decision: { do: 'hand_back' } };
+    if (Date.now() >= input.data.expiresAt) return { kind: 'end', decision: { do: 'expired' } };
     const sent = await sendOnce(connector, message, input.data.expiresAt, input.attempt);
-    return sent.ok ? delivered(connector, input, sent.result, sent.seconds) : failed(connector, input, sent.error, sent.seconds);
+    return sent.ok ? delivered(connector, input, sent.result, sent.seconds) : failed(connector, input, sent.error, sent.expired, sent.seconds);
   };
 };

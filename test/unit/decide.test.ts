@@ -44,6 +44,15 @@ describe('classifySendFailure', () => {
     expect(attemptOutcome(f)).toBe(outcome);
   });
 
+  it.each([
+    ['cut off by the message deadline', e.retryable, false, 'expired', undefined],
+    ['cut off by the deadline during a forced shutdown: shutdown wins', e.retryable, true, 'shutdown', undefined],
+  ] as const)('%s → %s, not counted as an attempt', (_name, error, shutdown, kind, outcome) => {
+    const f = classifySendFailure(error, shutdown, p, true);
+    expect(f.kind).toBe(kind);
+    expect(attemptOutcome(f)).toBe(outcome);
+  });
+
   it('a bug becomes a retryable internal_error whose message holds nothing of the original', () => {
     const f = classifySendFailure(new Error('number +14155550123 is weird'), false, p);
     expect(f).toMatchObject({ kind: 'bug', errorName: 'Error', failure: { kind: 'retryable', code: 'internal_error', provider: p } });
@@ -56,6 +65,9 @@ describe('afterSendFailure', () => {
 
   it.each([
     ['shutdown: hand back', () => decide(e.retryable, {}, true), { do: 'hand_back' }],
+    ['cut off by the message deadline: expired', () => afterSendFailure(classifySendFailure(e.retryable, false, p, true), facts()), { do: 'expired' }],
+    ['a bug once expiresAt has passed: expired', () => decide(new TypeError('x'), { expiresAt: NOW }), { do: 'expired' }],
+    ['a throttle once expiresAt has passed: expired', () => decide(e.throttledWithRetryAfter, { expiresAt: NOW - 1 }), { do: 'expired' }],
     ['connector failure: next connector', () => decide(e.retryable), { do: 'next' }],
     ['connector-scoped permanent: next connector', () => decide(e.permanentConnector), { do: 'next' }],
     ['bad recipient: dead', () => decide(e.permanentMessage), { do: 'dead', info: { reason: e.permanentMessage.message, provider: p, providerCode: '21211' } }],
@@ -121,6 +133,8 @@ describe('afterChain', () => {
     ['a permanent connector failure, another connector paused: park until the pause ends (+ jitter)', { failure: e.permanentConnector, pausedUntil: paused }, {}, { do: 'park', untilMs: paused + 1000, why: 'connector paused by provider throttling' }],
     ['every connector paused: park until the earliest pause ends (+ up to 20 %)', { pausedUntil: paused }, {}, { do: 'park', untilMs: paused + 1000, why: 'connector paused by provider throttling' }],
     ['paused past expiresAt: dead', { pausedUntil: paused }, { expiresAt: paused }, { do: 'dead', info: { reason: 'connector paused by provider throttling; expires before next attempt' } }],
+    ['a retryable failure once expiresAt has passed: expired, not dead', { failure: e.retryable }, { expiresAt: NOW }, { do: 'expired' }],
+    ['every connector paused once expiresAt has passed: expired', { pausedUntil: paused }, { expiresAt: NOW - 1 }, { do: 'expired' }],
     ['one unrenderable, one paused: park', { pausedUntil: paused, unrenderable: { reason: 'template_not_found', provider: p } }, {}, { do: 'park' }],
     ['no connector can render it: dead template_not_found', { unrenderable: { reason: 'template_not_found', provider: p } }, {}, { do: 'dead', info: { reason: 'template_not_found', provider: p, providerCode: 'template_not_found' } }],
     ['rendering threw: dead render_failed', { unrenderable: { reason: 'render_failed', provider: p } }, {}, { do: 'dead', info: { reason: 'render_failed', provider: p, providerCode: 'render_failed' } }],

@@ -186,6 +186,50 @@ describe('hot-path Redis failures after the provider answered', () => {
   });
 });
 
+describe('the message deadline', () => {
+  it('expires during the Redis calls before the send (sent marker read): never handed to a provider, ends expired', async () => {
+    const a = provider('primary');
+    const expiresAt = Date.now() + 40;
+    // The marker read answers after expiresAt, as on a slow Redis link (chaos scenario f).
+    const slowRead = () => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), expiresAt - Date.now() + 20));
+    const h = harness([a.connector], { sentMarker: { wasSent: slowRead, markSent: async () => {} } });
+    const { job } = jobOf({ expiresAt });
+    expect(await h.process(job, 'token')).toEqual({ outcome: 'expired' });
+    expect(a.calls()).toBe(0);
+    expect(await h.metric('otp_delivery_attempts_total')).toBe(0);
+  });
+
+  it('expires during the rate gate: never handed to a provider', async () => {
+    const a = provider('primary');
+    const expiresAt = Date.now() + 40;
+    const slowGate = () => new Promise<number>((resolve) => setTimeout(() => resolve(0), expiresAt - Date.now() + 20));
+    const h = harness([a.connector], { rateGate: { acquire: slowGate } });
+    const { job } = jobOf({ expiresAt });
+    expect(await h.process(job, 'token')).toEqual({ outcome: 'expired' });
+    expect(a.calls()).toBe(0);
+  });
+
+  it('cuts a send off at expiresAt: expired, no fallback tried, not counted against the connector', async () => {
+    const hang = provider('primary', (m) => new Promise<SendResult>(() => void m));
+    const slow = {
+      ...hang.connector,
+      provider: {
+        ...hang.connector.provider,
+        send: (_m: OutgoingMessage, ctx: { signal: AbortSignal }) =>
+          new Promise<SendResult>((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(retryable({ provider: 'primary', code: 'aborted', message: 'send aborted' })))),
+      },
+    } satisfies Connector;
+    const b = provider('backup');
+    const h = harness([slow, b.connector]);
+    const { job } = jobOf({ expiresAt: Date.now() + 50 });
+    expect(await h.process(job, 'token')).toEqual({ outcome: 'expired' });
+    expect(b.calls()).toBe(0);
+    expect(h.failures).toEqual([]);
+    expect(await h.metric('otp_delivery_attempts_total')).toBe(0);
+    expect(await h.metric('otp_messages_total')).toBe(1);
+  });
+});
+
 describe('decisions the processor makes before any send', () => {
   it('refuses a job whose BullMQ id is not its message id (copied in Redis): dead-lettered id_mismatch under the copy’s id, never sent', async () => {
     const a = provider('primary');
