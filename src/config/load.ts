@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { clip, toIssues, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { Channel } from '../messages/types.js';
-import type { ProviderDefinition } from '../providers/types.js';
+import type { Logger } from 'pino';
+import { instantiate, type Provider, type ProviderDefinition } from '../providers/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { parseKeyRing } from '../crypto/key-ring.js';
 import { z } from 'zod';
@@ -13,9 +14,13 @@ import { substitute } from './substitute.js';
 export type ParsedConnector = {
   name: string;
   channel: Channel;
-  definition: ProviderDefinition;
-  config: unknown;
+  /** The provider id (`smtp`, `twilio-sms`, …). */
+  provider: string;
+  /** The provider config as its schema parsed it (defaults applied): for display and checks only. */
+  config: Readonly<Record<string, unknown>>;
   rateLimit: ConnectorConfig['rateLimit'];
+  /** Builds the provider from the config its schema validated here, at parse time. */
+  build(logger: Logger): Provider;
 };
 
 export type LoadedConfig = {
@@ -109,10 +114,19 @@ const parseChain = (
       issues.push(...toIssues(result.error, [...base, 'config']));
       continue;
     }
-    if (names.includes(name)) chain.push({ name, channel, definition, config: result.data, rateLimit: connector.rateLimit });
+    if (names.includes(name)) chain.push(boundConnector(name, channel, definition, result.data, connector.rateLimit));
   }
   return names.flatMap((n) => chain.filter((c) => c.name === n));
 };
+
+const boundConnector = <S extends z.ZodType>(name: string, channel: Channel, definition: ProviderDefinition<S>, config: z.infer<S>, rateLimit: ConnectorConfig['rateLimit']): ParsedConnector => ({
+  name,
+  channel,
+  provider: definition.id,
+  config: config as Readonly<Record<string, unknown>>,
+  rateLimit,
+  build: (logger) => instantiate(definition, config, { name, channel, logger: logger.child({ connector: name, provider: definition.id }) }),
+});
 
 const dedupe = (issues: ValidationIssue[]): ValidationIssue[] => {
   const seen = new Set<string>();

@@ -99,9 +99,30 @@ export type ProviderDefinition<Schema extends z.ZodType = z.ZodType> = {
   channels: readonly Channel[];
   /** Logto's connector config, plus optional `endpoint` and `timeoutMs`. Strict: unknown keys are errors. */
   configSchema: Schema;
-  create(config: z.infer<Schema>, deps: ProviderDeps): Provider;
+  /** Builds the connector; the framework (`instantiate`) sets its `id` and `channel`. */
+  create(config: z.infer<Schema>, deps: ProviderDeps): ProviderImpl;
 };
+
+/**
+ * What a provider's factory returns. `id` and `channel` come from the definition and the config
+ * (through `instantiate`), never from the factory; the optional fields only tolerate factories not
+ * yet converted.
+ */
+export type ProviderImpl = Omit<Provider, 'id' | 'channel'> & { readonly id?: string; readonly channel?: Channel };
 
 /** Keeps the definition's config type tied to its schema. */
 export const defineProvider = <Schema extends z.ZodType>(definition: ProviderDefinition<Schema>): ProviderDefinition<Schema> =>
   definition;
+
+/** A provider built from a config already validated by the definition's schema, with `id` and `channel` set here. */
+export const instantiate = <Schema extends z.ZodType>(definition: ProviderDefinition<Schema>, config: z.infer<Schema>, deps: ProviderDeps): Provider => {
+  const impl = definition.create(config, deps);
+  return {
+    id: definition.id,
+    channel: deps.channel,
+    templates: impl.templates,
+    acceptsRenderedContent: impl.acceptsRenderedContent,
+    send: (message, ctx) => impl.send(message, ctx),
+    close: () => impl.close(),
+  };
+};

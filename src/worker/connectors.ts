@@ -8,12 +8,7 @@ export type Connector = { name: string; channel: Channel; provider: Provider };
 
 /** Builds every connector once at start-up (one client per connector, reused). */
 export const buildConnectors = (chains: Record<Channel, ParsedConnector[]>, logger: Logger): Record<Channel, Connector[]> => {
-  const build = (parsed: ParsedConnector[]): Connector[] =>
-    parsed.map((c) => ({
-      name: c.name,
-      channel: c.channel,
-      provider: c.definition.create(c.config, { name: c.name, channel: c.channel, logger: logger.child({ connector: c.name, provider: c.definition.id }) }),
-    }));
+  const build = (parsed: ParsedConnector[]): Connector[] => parsed.map((c) => ({ name: c.name, channel: c.channel, provider: c.build(logger) }));
   return { email: build(chains.email), sms: build(chains.sms) };
 };
 

@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { expectRejectedAt } from './support/config.js';
@@ -39,7 +40,7 @@ const email = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
 });
 
 const build = (endpoint: string, extra: Record<string, unknown> = {}): Provider =>
-  aliyunDmProvider.create(aliyunDmConfigSchema.parse({ ...logtoConfig, endpoint, ...extra }), deps);
+  instantiate(aliyunDmProvider, aliyunDmConfigSchema.parse({ ...logtoConfig, endpoint, ...extra }), deps);
 
 describe('aliyun-dm config', () => {
   it('accepts a Logto config unchanged', () => {
@@ -79,7 +80,7 @@ describe('aliyun-dm config', () => {
   });
 
   it('exposes the config templates as local HTML templates', () => {
-    const provider = aliyunDmProvider.create(aliyunDmConfigSchema.parse(logtoConfig), deps);
+    const provider = instantiate(aliyunDmProvider, aliyunDmConfigSchema.parse(logtoConfig), deps);
     expect(provider.acceptsRenderedContent).toBe(true);
     expect(provider.templates[0]).toEqual({
       kind: 'local',

@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { expectRejectedAt } from './support/config.js';
@@ -41,7 +42,7 @@ const sms = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
 });
 
 const build = (endpoint: string, extra: Record<string, unknown> = {}): Provider =>
-  aliyunSmsProvider.create(aliyunSmsConfigSchema.parse({ ...logtoConfig, endpoint, ...extra }), deps);
+  instantiate(aliyunSmsProvider, aliyunSmsConfigSchema.parse({ ...logtoConfig, endpoint, ...extra }), deps);
 
 describe('aliyun-sms config', () => {
   it('accepts a Logto config unchanged, defaulting the template type to 2', () => {
@@ -64,7 +65,7 @@ describe('aliyun-sms config', () => {
   });
 
   it('offers its templates as remote ones and no rendered text', () => {
-    const provider = aliyunSmsProvider.create(aliyunSmsConfigSchema.parse(logtoConfig), deps);
+    const provider = instantiate(aliyunSmsProvider, aliyunSmsConfigSchema.parse(logtoConfig), deps);
     expect(provider.acceptsRenderedContent).toBe(false);
     expect(provider.templates).toContainEqual({
       kind: 'remote',

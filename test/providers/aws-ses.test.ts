@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { createHash, createHmac } from 'node:crypto';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -34,7 +35,7 @@ const logger = pino({ level: 'silent' });
 const message = (content?: OutgoingMessage['content']): OutgoingMessage => emailMessage(content && { content });
 
 const create = (overrides: Record<string, unknown>): Provider =>
-  awsSesProvider.create(awsSesProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
+  instantiate(awsSesProvider, awsSesProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
 
 // ---- SigV4, recomputed independently over the request the stand-in recorded ----
 

@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { gatewayapiSmsProvider } from '../../src/providers/gatewayapi-sms/index.js';
@@ -53,7 +54,7 @@ describe('gatewayapi-sms config', () => {
 });
 
 describe('gatewayapi-sms against a stand-in', () => {
-  const fixture = withStandIn(sent, (url) => gatewayapiSmsProvider.create(gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${url}/rest/mtsms` }), deps));
+  const fixture = withStandIn(sent, (url) => instantiate(gatewayapiSmsProvider, gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${url}/rest/mtsms` }), deps));
 
   it('posts Logto’s body to the endpoint URL with Basic token auth', async () => {
     fixture.standIn.reply(sent);
@@ -68,7 +69,7 @@ describe('gatewayapi-sms against a stand-in', () => {
   });
 
   it('keeps a query in the endpoint URL and asks for UCS2 when the text is not GSM-7', async () => {
-    const other = gatewayapiSmsProvider.create(
+    const other = instantiate(gatewayapiSmsProvider, 
       gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${fixture.standIn.url}/eu/rest/mtsms?label=otp` }),
       deps,
     );
@@ -119,7 +120,7 @@ describe('gatewayapi-sms against a stand-in', () => {
 });
 
 describeTransportBehaviour('gatewayapi-sms', {
-  create: (url, extra) => gatewayapiSmsProvider.create(gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${url}/rest/mtsms`, ...extra }), deps),
+  create: (url, extra) => instantiate(gatewayapiSmsProvider, gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${url}/rest/mtsms`, ...extra }), deps),
   message: (i) => message({ id: `msg-${i}` }),
   ok: sent,
 });

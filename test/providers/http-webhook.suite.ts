@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { Webhook } from 'standardwebhooks';
@@ -28,7 +29,7 @@ export const describeHttpWebhookProvider = (
 ): void => {
   const id = definition.id;
   const deps = { name: 'main', channel, logger: pino({ level: 'silent' }) };
-  const create = (config: unknown) => definition.create(definition.configSchema.parse(config), deps);
+  const create = (config: unknown) => instantiate(definition, definition.configSchema.parse(config), deps);
 
   describe(`${id} config`, () => {
     it('accepts a Logto config unchanged, plus signingSecret and timeoutMs', () => {

@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryError } from '../../src/errors/delivery-error.js';
@@ -29,7 +30,7 @@ const message = (content?: OutgoingMessage['content']): OutgoingMessage => email
 const queued: StandInReply = { status: 200, body: { id: '<20260101120000.1.ABCDEF@mg.acme.test>', message: 'Queued. Thank you.' } };
 
 const create = (overrides: Record<string, unknown>): Provider =>
-  mailgunProvider.create(mailgunProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
+  instantiate(mailgunProvider, mailgunProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
 
 describe('mailgun config', () => {
   it("accepts Logto's connector config unchanged (endpoint optional)", () => {

@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryError } from '../../src/errors/delivery-error.js';
@@ -28,7 +29,7 @@ const message = (content: OutgoingMessage['content']): OutgoingMessage => emailM
 const okBody = { To: 'user@example.test', SubmittedAt: '2026-01-01T00:00:00Z', MessageID: 'b7bc2f4a-e38e-4336-af7d-e6c392c2f817', ErrorCode: 0, Message: 'OK' };
 
 const create = (overrides: Record<string, unknown>): Provider =>
-  postmarkProvider.create(postmarkProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
+  instantiate(postmarkProvider, postmarkProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
 
 describe('postmark config', () => {
   it("accepts Logto's connector config unchanged, and our optional fields", () => {

@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryError } from '../../src/errors/delivery-error.js';
@@ -29,7 +30,7 @@ const message = (content?: OutgoingMessage['content']): OutgoingMessage => email
 const accepted: StandInReply = { status: 202, headers: { 'x-message-id': 'sg-msg-id-1' } };
 
 const create = (overrides: Record<string, unknown>): Provider =>
-  sendgridEmailProvider.create(sendgridEmailProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
+  instantiate(sendgridEmailProvider, sendgridEmailProvider.configSchema.parse({ ...logtoConfig, ...overrides }), { name: 'primary', channel: 'email', logger });
 
 describe('sendgrid-email config', () => {
   it("accepts Logto's connector config unchanged", () => {
@@ -82,7 +83,7 @@ describe('sendgrid-email against a stand-in', () => {
 
   it('sends plain mail as text/plain only, without from.name or reply_to when absent', async () => {
     const { fromName: _n, ...noName } = logtoConfig;
-    const plain = sendgridEmailProvider.create(sendgridEmailProvider.configSchema.parse({ ...noName, endpoint: fixture.standIn.url }), { name: 'p', channel: 'email', logger });
+    const plain = instantiate(sendgridEmailProvider, sendgridEmailProvider.configSchema.parse({ ...noName, endpoint: fixture.standIn.url }), { name: 'p', channel: 'email', logger });
     try {
       fixture.standIn.reply(accepted);
       await plain.send(message({ kind: 'email', subject: 'Code', text: 'Code: 123456' }), ctx());

@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { smsaeroProvider } from '../../src/providers/smsaero/index.js';
@@ -53,7 +54,7 @@ describe('smsaero config', () => {
 });
 
 describe('smsaero against a stand-in', () => {
-  const fixture = withStandIn(sent, (url) => smsaeroProvider.create(smsaeroProvider.configSchema.parse({ ...logtoConfig, endpoint: url }), deps));
+  const fixture = withStandIn(sent, (url) => instantiate(smsaeroProvider, smsaeroProvider.configSchema.parse({ ...logtoConfig, endpoint: url }), deps));
 
   it('sends POST /v2/sms/send with Basic email:apiKey and {number, sign, text}', async () => {
     fixture.standIn.reply(sent);
@@ -96,7 +97,7 @@ describe('smsaero against a stand-in', () => {
 });
 
 describeTransportBehaviour('smsaero', {
-  create: (url, extra) => smsaeroProvider.create(smsaeroProvider.configSchema.parse({ ...logtoConfig, endpoint: url, ...extra }), deps),
+  create: (url, extra) => instantiate(smsaeroProvider, smsaeroProvider.configSchema.parse({ ...logtoConfig, endpoint: url, ...extra }), deps),
   message: (i) => message({ id: `msg-${i}` }),
   ok: sent,
 });

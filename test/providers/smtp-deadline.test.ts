@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeadline } from '../../src/abort/deadline.js';
@@ -36,7 +37,7 @@ afterEach(async () => {
 
 const start = async (options: TarpitOptions, config: Record<string, unknown> = {}) => {
   tarpit = await startTarpit(options);
-  provider = smtpProvider.create(
+  provider = instantiate(smtpProvider, 
     smtpConfigSchema.parse({ host: '127.0.0.1', port: tarpit.port, fromEmail: 'no-reply@example.com', ignoreTLS: true, maxConnections: 1, ...config }),
     deps,
   );

@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { expectRejectedAt } from './support/config.js';
@@ -87,7 +88,7 @@ const sms = (overrides: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
 });
 
 const build = (endpoint: string, extra: Record<string, unknown> = {}): Provider =>
-  tencentSmsProvider.create(tencentSmsConfigSchema.parse({ ...logtoConfig, endpoint, ...extra }), deps);
+  instantiate(tencentSmsProvider, tencentSmsConfigSchema.parse({ ...logtoConfig, endpoint, ...extra }), deps);
 
 describe('tencent-sms config', () => {
   it('accepts a Logto config unchanged', () => {
@@ -107,7 +108,7 @@ describe('tencent-sms config', () => {
   });
 
   it('offers its templates as remote ones and no rendered text', () => {
-    const provider = tencentSmsProvider.create(tencentSmsConfigSchema.parse(logtoConfig), deps);
+    const provider = instantiate(tencentSmsProvider, tencentSmsConfigSchema.parse(logtoConfig), deps);
     expect(provider.acceptsRenderedContent).toBe(false);
     expect(provider.templates).toContainEqual({ kind: 'remote', usageType: 'Generic', ref: { templateCode: '1113' } });
   });

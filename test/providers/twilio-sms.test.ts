@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { twilioSmsProvider } from '../../src/providers/twilio-sms/index.js';
@@ -78,7 +79,7 @@ describe('twilio-sms config', () => {
   });
 
   it('exposes the Logto templates as local templates', () => {
-    const provider = twilioSmsProvider.create(twilioSmsProvider.configSchema.parse(logtoConfig), deps);
+    const provider = instantiate(twilioSmsProvider, twilioSmsProvider.configSchema.parse(logtoConfig), deps);
     expect(provider.templates).toContainEqual({ kind: 'local', usageType: 'Generic', content: 'Your code is {{code}}', contentType: 'text/plain' });
     expect(provider.acceptsRenderedContent).toBe(true);
     return provider.close();
@@ -86,7 +87,7 @@ describe('twilio-sms config', () => {
 });
 
 describe('twilio-sms against a stand-in', () => {
-  const fixture = withStandIn(created(), (url) => twilioSmsProvider.create(twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: url }), deps));
+  const fixture = withStandIn(created(), (url) => instantiate(twilioSmsProvider, twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: url }), deps));
 
   it('sends the Messages API request Logto sends, through the SDK', async () => {
     fixture.standIn.reply(created('SMaaaa'));
@@ -119,7 +120,7 @@ describe('twilio-sms against a stand-in', () => {
 
   it('sends RiskCheck=disable when disableRiskCheck is set', async () => {
     const config = twilioSmsProvider.configSchema.parse({ ...logtoConfig, disableRiskCheck: true, endpoint: fixture.standIn.url });
-    const other = twilioSmsProvider.create(config, deps);
+    const other = instantiate(twilioSmsProvider, config, deps);
     fixture.standIn.reply(created());
     await other.send(message(), ctx());
     await other.close();
@@ -127,7 +128,7 @@ describe('twilio-sms against a stand-in', () => {
   });
 
   it('keeps the path of an endpoint with a prefix (proxies)', async () => {
-    const other = twilioSmsProvider.create(
+    const other = instantiate(twilioSmsProvider, 
       twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${fixture.standIn.url}/twilio/` }),
       deps,
     );
@@ -193,7 +194,7 @@ describe('twilio-sms against a stand-in', () => {
 });
 
 describeTransportBehaviour('twilio-sms', {
-  create: (url, extra) => twilioSmsProvider.create(twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: url, ...extra }), deps),
+  create: (url, extra) => instantiate(twilioSmsProvider, twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: url, ...extra }), deps),
   message: (i) => message({ id: `msg-${i}` }),
   ok: created(),
 });

@@ -1,3 +1,4 @@
+import { instantiate } from '../../src/providers/types.js';
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { vonageSmsProvider } from '../../src/providers/vonage-sms/index.js';
@@ -55,7 +56,7 @@ describe('vonage-sms config', () => {
 });
 
 describe('vonage-sms against a stand-in', () => {
-  const fixture = withStandIn(accepted(), (url) => vonageSmsProvider.create(vonageSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: url }), deps));
+  const fixture = withStandIn(accepted(), (url) => instantiate(vonageSmsProvider, vonageSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: url }), deps));
 
   it('sends POST /sms/json with every documented field', async () => {
     fixture.standIn.reply(accepted());
@@ -137,7 +138,7 @@ describe('vonage-sms against a stand-in', () => {
 });
 
 describe('vonage-sms unrecognised answers', () => {
-  const fixture = withStandIn(accepted(), (url) => vonageSmsProvider.create(vonageSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: url }), deps));
+  const fixture = withStandIn(accepted(), (url) => instantiate(vonageSmsProvider, vonageSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: url }), deps));
 
   it.each([{ status: 200, body: 'not json' }, { status: 204 }])('takes %j as unexpected, not an error (the vendor took it)', async (reply) => {
     fixture.standIn.reply(reply);
@@ -146,7 +147,7 @@ describe('vonage-sms unrecognised answers', () => {
 });
 
 describeTransportBehaviour('vonage-sms', {
-  create: (url, extra) => vonageSmsProvider.create(vonageSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: url, ...extra }), deps),
+  create: (url, extra) => instantiate(vonageSmsProvider, vonageSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: url, ...extra }), deps),
   message: (i) => message({ id: `msg-${i}` }),
   ok: accepted(),
 });

@@ -65,7 +65,7 @@ describe('config', () => {
     );
     expect(chains.email.map((c) => c.name)).toEqual(['primary', 'backup']);
     expect(chains.email[0]?.config).toMatchObject({ host: 'smtp.example.com', connectionTimeout: 10000 });
-    expect(chains.sms[0]?.definition.id).toBe('twilio-sms');
+    expect(chains.sms[0]?.provider).toBe('twilio-sms');
   });
 
   it('substitutes ${ENV} and ${file:…}', async () => {

@@ -1,3 +1,4 @@
+import { instantiate } from '../../../src/providers/types.js';
 import { pino } from 'pino';
 import type { DeliveryError } from '../../../src/errors/delivery-error.js';
 import { aliyunDmProvider } from '../../../src/providers/aliyun-dm/index.js';
@@ -43,7 +44,7 @@ const deps = (channel: 'email' | 'sms') => ({ name: 'primary', channel, logger: 
 const build =
   (definition: ProviderDefinition, channel: 'email' | 'sms', config: Record<string, unknown>, endpoint: (url: string) => string = (url) => url) =>
   (url: string, extra: Record<string, unknown> = {}): Provider =>
-    definition.create(definition.configSchema.parse({ ...config, endpoint: endpoint(url), ...extra }), deps(channel));
+    instantiate(definition, definition.configSchema.parse({ ...config, endpoint: endpoint(url), ...extra }), deps(channel));
 
 const email = emailMessage();
 const sms = (to: string): OutgoingMessage => smsMessage({ to, content: { kind: 'sms', text: 'Your code is 123456' } });
