@@ -5,6 +5,9 @@
  */
 import type { ChildMessage, ChildSpec, ParentMessage } from './lib/protocol.js';
 import { createTracker } from './lib/tracker.js';
+import type * as BareChild from './lib/child/bare.js';
+import type * as CourierChild from './lib/child/courier.js';
+import type * as IngestChild from './lib/child/ingest.js';
 
 const send = (message: ChildMessage) => process.send?.(message);
 const spec = JSON.parse(process.env.BENCH_CHILD ?? 'null') as ChildSpec | null;
@@ -19,11 +22,11 @@ if (spec.kind === 'courier' || spec.kind === 'ingest') await (await import('./li
 const start = async (): Promise<{ close(): Promise<void> }> => {
   switch (spec.kind) {
     case 'courier':
-      return (modules as typeof import('./lib/child/courier.js')).startCourier(spec.config, tracker, spec.logFile);
+      return (modules as typeof CourierChild).startCourier(spec.config, tracker, spec.logFile);
     case 'ingest':
-      return (modules as typeof import('./lib/child/ingest.js')).startIngest(spec.config, spec.logFile);
+      return (modules as typeof IngestChild).startIngest(spec.config, spec.logFile);
     default:
-      return (modules as typeof import('./lib/child/bare.js')).startBare(spec, tracker);
+      return (modules as typeof BareChild).startBare(spec, tracker);
   }
 };
 

@@ -50,7 +50,7 @@ try {
     try {
       r = await run({ redisUrl, redisBinary: binary, scale, log: (l) => console.error(l) });
     } catch (error) {
-      r = { scenario: name, ok: false, seconds: 0, figures: {}, failures: [`crashed: ${(error as Error).stack ?? error}`] };
+      r = { scenario: name, ok: false, seconds: 0, figures: {}, failures: [`crashed: ${(error as Error).stack ?? String(error)}`] };
     }
     results.push(r);
     console.log(jsonLine(r));

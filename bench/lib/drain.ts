@@ -5,7 +5,7 @@ import { loadDelta, type BenchRedis, type RedisLoad } from './redis.js';
 
 export type DrainRun = {
   /** Empties Redis and pre-fills the queue; runs before any worker starts. */
-  prepare(): Promise<void>;
+  prepare: () => Promise<void>;
   specs: readonly ChildSpec[];
   total: number;
   timeoutMs: number;

@@ -116,7 +116,7 @@ export const startCluster = async (bins: RedisBinaries, masters = 3): Promise<Be
   );
   const urls = ports.map((p) => `redis://127.0.0.1:${p}`);
   const stop = async () => {
-    await Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); }))));
+    await Promise.all(children.map((c) => (c.exitCode !== null ? Promise.resolve() : new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); }))));
     await rm(dir, { recursive: true, force: true });
   };
   try {

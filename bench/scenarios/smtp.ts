@@ -33,13 +33,13 @@ export const smtp: Scenario = {
           variant === 'pooled'
             ? { kind: 'courier', config: courierConfig({ redisUrls: ctx.redis.urls, cluster: false, encryptionKeys: keys, concurrency: CONCURRENCY, smtpPort: sink.port }) }
             : {
-                kind: 'smtp-per-message',
-                redisUrl: ctx.redis.urls[0] ?? '',
-                queue: 'otp',
-                prefix: '{otp}',
-                concurrency: CONCURRENCY,
-                smtp: { host: '127.0.0.1', port: sink.port, fromEmail: 'Example <no-reply@example.com>', ...BENCH_EMAIL },
-              };
+              kind: 'smtp-per-message',
+              redisUrl: ctx.redis.urls[0] ?? '',
+              queue: 'otp',
+              prefix: '{otp}',
+              concurrency: CONCURRENCY,
+              smtp: { host: '127.0.0.1', port: sink.port, fromEmail: 'Example <no-reply@example.com>', ...BENCH_EMAIL },
+            };
         const drained = await runDrain({
           total: jobs,
           timeoutMs: 300_000,

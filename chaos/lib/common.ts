@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { listDeadLetters } from '../../src/dlq/operations.js';
 import { deadLetterQueueName } from '../../src/messages/job-data.js';
 import type { Outcome, Producer } from '../../src/producer/index.js';
-import type { DeadLetterSummary } from '../../src/worker/dead-letters.js';
+import type { DeadLetterSummary } from '../../src/dlq/summary.js';
 
 export type ScenarioContext = {
   /** Shared Redis for scenarios that do not need their own. */

@@ -73,7 +73,7 @@ export const startSink = async ({ delayMs = [0, 0], commit = 'on-arrival' }: Sin
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
+    req.on('end', () => void (async () => {
       const now = Date.now();
       stats.requests++;
       let payload: { code?: string; exp?: number } = {};
@@ -112,7 +112,7 @@ export const startSink = async ({ delayMs = [0, 0], commit = 'on-arrival' }: Sin
       const answered = taken ?? take();
       answered.answeredAt = Date.now();
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
+    })());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -4,7 +4,7 @@ import { isValidationError } from '../errors/validation-error.js';
 import { configCheck } from './commands/config-check.js';
 import { runDev } from './commands/dev.js';
 import { dlqList, dlqPurge, dlqReplay, dlqShow } from './commands/dlq.js';
-import { send } from './commands/send.js';
+import { send, type SendOptions } from './commands/send.js';
 import { runIngest, runWorker } from './commands/serve.js';
 import type { GlobalOptions } from './context.js';
 import { CliError } from './errors.js';
@@ -33,7 +33,7 @@ addConfig(
     .option('--locale <locale>', 'language tag, e.g. ko')
     .option('--payload <json>', 'Logto payload as JSON')
     .option('--wait <seconds>', 'wait for the outcome; exit 0 only if delivered'),
-).action((o) => send(withGlobals(o)));
+).action((o: SendOptions) => send(withGlobals(o)));
 
 const dlq = program.command('dlq').description('the dead-letter queue');
 addConfig(dlq.command('list').description('list dead letters').option('--json', 'JSON array')).action((o: GlobalOptions & { json?: boolean }) => dlqList(withGlobals(o)));

@@ -32,32 +32,32 @@ const refusal = (reply: FastifyReply, error: unknown) => {
  */
 export const sendRoute =
   (channel: Channel, { producer, enqueueTimeoutMs, maxWaitSeconds }: SendRouteOptions) =>
-  async (req: FastifyRequest, reply: FastifyReply) => {
-    const body = ingestBodySchema.safeParse(req.body);
-    if (!body.success) return invalid(reply, bodyIssues(body.error));
-    const expiresAt = parseExpiresAt(header(req.headers['x-expires-at']));
-    if (expiresAt === 'invalid') return invalid(reply, [{ path: 'X-Expires-At', message: 'must be epoch seconds, epoch milliseconds, an ISO 8601 date-time or an HTTP date' }]);
-    const waitSeconds = parseWaitSeconds((req.query as Record<string, unknown> | undefined)?.wait, maxWaitSeconds);
-    if (waitSeconds === 'invalid') return invalid(reply, [{ path: 'wait', message: `must be a number of seconds from 0 to ${maxWaitSeconds}` }]);
-    const idempotencyKey = header(req.headers['idempotency-key']);
-    const slot = waitSeconds === undefined ? undefined : producer.reserveWait();
-    if (waitSeconds !== undefined && !slot) return unavailable(reply.header('retry-after', '1'));
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const body = ingestBodySchema.safeParse(req.body);
+      if (!body.success) return invalid(reply, bodyIssues(body.error));
+      const expiresAt = parseExpiresAt(header(req.headers['x-expires-at']));
+      if (expiresAt === 'invalid') return invalid(reply, [{ path: 'X-Expires-At', message: 'must be epoch seconds, epoch milliseconds, an ISO 8601 date-time or an HTTP date' }]);
+      const waitSeconds = parseWaitSeconds((req.query as Record<string, unknown> | undefined)?.wait, maxWaitSeconds);
+      if (waitSeconds === 'invalid') return invalid(reply, [{ path: 'wait', message: `must be a number of seconds from 0 to ${maxWaitSeconds}` }]);
+      const idempotencyKey = header(req.headers['idempotency-key']);
+      const slot = waitSeconds === undefined ? undefined : producer.reserveWait();
+      if (waitSeconds !== undefined && !slot) return unavailable(reply.header('retry-after', '1'));
 
-    try {
-      let id: string;
       try {
-        const to = channel === 'sms' ? logtoPhoneToE164(body.data.to) : body.data.to;
-        const input = { channel, ...body.data, to, ...(idempotencyKey !== undefined && { idempotencyKey }), ...(expiresAt !== undefined && { expiresAt }) };
-        ({ id } = await withDeadline(producer.send(input), enqueueTimeoutMs));
-      } catch (error) {
-        return refusal(reply, error);
+        let id: string;
+        try {
+          const to = channel === 'sms' ? logtoPhoneToE164(body.data.to) : body.data.to;
+          const input = { channel, ...body.data, to, ...(idempotencyKey !== undefined && { idempotencyKey }), ...(expiresAt !== undefined && { expiresAt }) };
+          ({ id } = await withDeadline(producer.send(input), enqueueTimeoutMs));
+        } catch (error) {
+          return refusal(reply, error);
+        }
+        if (waitSeconds === undefined) return reply.send({ id });
+        // Enqueued: from here on the answer is 200. Losing Redis while waiting leaves the outcome `pending`.
+        const timeoutMs = waitSeconds * 1000;
+        const outcome = await withDeadline(producer.waitFor(id, { timeoutMs, slot }), timeoutMs + enqueueTimeoutMs).catch(() => 'pending' as const);
+        return reply.send({ id, outcome });
+      } finally {
+        slot?.release();
       }
-      if (waitSeconds === undefined) return reply.send({ id });
-      // Enqueued: from here on the answer is 200. Losing Redis while waiting leaves the outcome `pending`.
-      const timeoutMs = waitSeconds * 1000;
-      const outcome = await withDeadline(producer.waitFor(id, { timeoutMs, slot }), timeoutMs + enqueueTimeoutMs).catch(() => 'pending' as const);
-      return reply.send({ id, outcome });
-    } finally {
-      slot?.release();
-    }
-  };
+    };

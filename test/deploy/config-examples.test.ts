@@ -26,7 +26,7 @@ describe.skipIf(!built)('deploy configs pass `otp-courier config check`', () => 
   beforeAll(async () => {
     secrets = await mkdtemp(join(tmpdir(), 'otp-secrets-'));
     const [example] = await readObjects('deploy/kubernetes/secret.example.yaml');
-    for (const name of Object.keys((example?.stringData ?? {}) as Record<string, string>)) {
+    for (const name of Object.keys((example?.stringData ?? {}))) {
       await writeFile(join(secrets, name), STAND_INS[name] ?? `stand-in-${name.toLowerCase()}`);
     }
   });

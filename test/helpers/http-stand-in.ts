@@ -53,7 +53,7 @@ export const startStandIn = async (initial: StandInHandler | StandInReply = { st
       Promise.resolve(handler(recorded)).then(
         (reply) => {
           const isText = typeof reply.body === 'string' || reply.body === undefined;
-          const payload = reply.body === undefined ? '' : isText ? String(reply.body) : JSON.stringify(reply.body);
+          const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
           res.writeHead(reply.status, { ...(isText ? {} : { 'content-type': 'application/json' }), ...reply.headers });
           res.end(payload);
         },

@@ -44,6 +44,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error(
       'No Redis for the tests: set REDIS_URL, install redis-server (apt-get install -y redis-server), ' +
         `or run a Docker engine for Testcontainers. (${(error as Error).message})`,
+      { cause: error },
     );
   }
 }

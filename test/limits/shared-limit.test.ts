@@ -61,12 +61,12 @@ describe('per-recipient limit shared by two ingest instances on one Redis', () =
       const type = await redis.type(key);
       const values =
         type === 'string' ? [await redis.get(key)]
-        : type === 'hash' ? Object.entries(await redis.hgetall(key)).flat()
-        : type === 'zset' ? await redis.zrange(key, '0', '-1')
-        : type === 'list' ? await redis.lrange(key, '0', '-1')
-        : type === 'set' ? await redis.smembers(key)
-        : type === 'stream' ? (await redis.xrange(key, '-', '+')).flatMap(([, fields]) => fields)
-        : [];
+          : type === 'hash' ? Object.entries(await redis.hgetall(key)).flat()
+            : type === 'zset' ? await redis.zrange(key, '0', '-1')
+              : type === 'list' ? await redis.lrange(key, '0', '-1')
+                : type === 'set' ? await redis.smembers(key)
+                  : type === 'stream' ? (await redis.xrange(key, '-', '+')).flatMap(([, fields]) => fields)
+                    : [];
       dump.push(key, ...values.map(String));
     }
     const text = dump.join('\n').toLowerCase();

@@ -94,7 +94,7 @@ describe.each([
     const idempotencyKey = unique('key');
     const original = await producer.send({ ...first, idempotencyKey });
     const before = await countJobs(queue);
-    const error = await rejection(producer.send({ ...first, ...change, idempotencyKey } as SendInput));
+    const error = await rejection(producer.send({ ...first, ...change, idempotencyKey }));
     expect(isIdempotencyConflictError(error)).toBe(true);
     expect((error as Error).message).not.toContain(original.id);
     expect((error as Error).message).not.toMatch(/example\.com|\+1415/);
@@ -107,7 +107,7 @@ describe.each([
   ])('%s: still the same message, a duplicate', async (_case, first, change) => {
     const idempotencyKey = unique('key');
     const original = await producer.send({ ...first, idempotencyKey });
-    expect(await producer.send({ ...first, ...change, idempotencyKey } as SendInput)).toEqual({ id: original.id, duplicate: true });
+    expect(await producer.send({ ...first, ...change, idempotencyKey })).toEqual({ id: original.id, duplicate: true });
   });
 
   it('concurrent sends with one key (the add itself finds the key taken): one message, the rest duplicates or conflicts', async () => {

@@ -53,7 +53,7 @@ describe('producer library', () => {
     ['expiresAt not an integer', { expiresAt: 1.5 }, 'expiresAt'],
   ])('a validation error names the field: %s; nothing is enqueued', async (_what, change, field) => {
     const before = await countJobs(queue);
-    const error = await rejection(producer.send({ ...base, ...change } as SendInput));
+    const error = await rejection(producer.send({ ...base, ...change }));
     expect(isValidationError(error)).toBe(true);
     expect((error as { issues: { path: string }[] }).issues.map((i) => i.path)).toContain(field);
     expect(String((error as Error).message)).not.toContain('ana@');

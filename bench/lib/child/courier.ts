@@ -15,7 +15,7 @@ const trackMessages = (registry: Registry, tracker: Tracker): void => {
       if ((labels as { result?: unknown } | undefined)?.result === 'delivered') tracker.done();
       else tracker.fail();
       inc(labels, value);
-    }) as typeof metric.inc;
+    });
   };
   const register = registry.registerMetric.bind(registry);
   registry.registerMetric = (metric) => {

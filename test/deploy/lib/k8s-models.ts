@@ -16,8 +16,8 @@ export type SchemaValidator = (object: object) => void;
 
 const using =
   <T>(Model: new (data: T) => { validate(): void }): SchemaValidator =>
-  (object) =>
-    new Model(object as T).validate();
+    (object) =>
+      new Model(object as T).validate();
 
 /** kubernetes-models validators by `apiVersion/kind`; the keys are those of `KnownKinds`. */
 export const SCHEMA_VALIDATORS: Record<KindKey, SchemaValidator> = {

@@ -53,7 +53,7 @@ export const startPrometheus = async (binary: string, dir: string, port: number,
   const url = `http://127.0.0.1:${port}`;
 
   const query = async (expr: string): Promise<PromVector> => {
-    const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr })}`);
+    const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr }).toString()}`);
     const body = (await res.json()) as { status: string; data?: PromVector; error?: string; errorType?: string };
     if (body.status !== 'success' || !body.data) throw new Error(`query failed (${res.status} ${body.errorType}: ${body.error}): ${expr}`);
     return body.data;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { type Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { startIngestRuntime, startWorkerRuntime } from '../../../src/cli/runtime.js';
 import { parseConfig, type LoadedConfig } from '../../../src/config/load.js';
