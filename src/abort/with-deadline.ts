@@ -1,7 +1,8 @@
+import { OtpCourierError } from '../errors/base.js';
 import { clampTimerMs } from './timer.js';
 
 /** Raised when a call outlives its deadline; the call itself may still complete afterwards. */
-export class DeadlineExceeded extends Error {
+export class DeadlineExceeded extends OtpCourierError {
   override readonly name = 'DeadlineExceeded';
 }
 

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { OtpCourierError } from '../errors/base.js';
 import type { KeyRing } from './key-ring.js';
 
 const VERSION = 'v2';
@@ -7,14 +8,16 @@ const LEGACY_VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export class UnknownKeyError extends Error {
+/** The envelope names a key the ring does not hold: keep retired keys in `keys` until their messages are gone. */
+export class UnknownKeyError extends OtpCourierError {
   override readonly name = 'UnknownKeyError';
   constructor(readonly keyId: string) {
     super(`payload encrypted with unknown key "${keyId}"`);
   }
 }
 
-export class DecryptError extends Error {
+/** The sealed body is malformed or fails authentication (tampered, or bound to another message). */
+export class DecryptError extends OtpCourierError {
   override readonly name = 'DecryptError';
 }
 

@@ -1,3 +1,5 @@
+import { errorGuard, OtpCourierError } from './base.js';
+
 /**
  * What the worker should do after a failed send:
  * - `retryable`: try again later with backoff (network, timeout, 5xx);
@@ -28,7 +30,7 @@ export type DeliveryErrorInit = {
 };
 
 /** The one error type every provider throws. Its message is safe to log and to store. */
-export class DeliveryError extends Error {
+export class DeliveryError extends OtpCourierError {
   override readonly name = 'DeliveryError';
   readonly kind: DeliveryErrorKind;
   readonly provider: string;
@@ -46,10 +48,10 @@ export class DeliveryError extends Error {
   }
 }
 
-/** Works across module copies, where `instanceof` does not. */
-export const isDeliveryError = (error: unknown): error is DeliveryError =>
-  error instanceof DeliveryError ||
-  (error instanceof Error && error.name === 'DeliveryError' && typeof (error as { kind?: unknown }).kind === 'string');
+const isNamedDeliveryError = errorGuard(DeliveryError, 'DeliveryError');
+
+/** Works across module copies, where `instanceof` does not; a copy's error must carry a `kind`. */
+export const isDeliveryError = (error: unknown): error is DeliveryError => isNamedDeliveryError(error) && typeof error.kind === 'string';
 
 type Shorthand = Omit<DeliveryErrorInit, 'kind'>;
 export const retryable = (init: Shorthand): DeliveryError => new DeliveryError({ ...init, kind: 'retryable' });

@@ -1,9 +1,11 @@
+import { errorGuard, OtpCourierError } from './base.js';
+
 /**
  * Fewer replicas than `durability.replicas` confirmed the enqueue within `durability.timeoutMs`
  * (Redis WAIT), or the confirmation could not be asked for. The job may still be stored: a retry
  * with the same `idempotencyKey` is safe (it enqueues at most once).
  */
-export class DurabilityError extends Error {
+export class DurabilityError extends OtpCourierError {
   override readonly name = 'DurabilityError';
   constructor(
     readonly wanted: number,
@@ -18,5 +20,4 @@ export class DurabilityError extends Error {
   }
 }
 
-export const isDurabilityError = (error: unknown): error is DurabilityError =>
-  error instanceof DurabilityError || (error instanceof Error && error.name === 'DurabilityError');
+export const isDurabilityError = errorGuard(DurabilityError, 'DurabilityError');

@@ -1,5 +1,7 @@
+import { errorGuard, OtpCourierError } from './base.js';
+
 /** A producer-side limit refused the message (per recipient or per IP). Nothing was enqueued. */
-export class RateLimitedError extends Error {
+export class RateLimitedError extends OtpCourierError {
   override readonly name = 'RateLimitedError';
   constructor(
     readonly scope: 'recipient' | 'ip',
@@ -9,5 +11,4 @@ export class RateLimitedError extends Error {
   }
 }
 
-export const isRateLimitedError = (error: unknown): error is RateLimitedError =>
-  error instanceof RateLimitedError || (error instanceof Error && error.name === 'RateLimitedError');
+export const isRateLimitedError = errorGuard(RateLimitedError, 'RateLimitedError');

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
+import { errorGuard, OtpCourierError } from './base.js';
 
 export type ValidationIssue = { path: string; message: string };
 
 /** Bad input from outside (producer call, HTTP body, config). Names the fields; never echoes values. */
-export class ValidationError extends Error {
+export class ValidationError extends OtpCourierError {
   override readonly name = 'ValidationError';
   readonly issues: readonly ValidationIssue[];
 
@@ -13,8 +14,7 @@ export class ValidationError extends Error {
   }
 }
 
-export const isValidationError = (error: unknown): error is ValidationError =>
-  error instanceof ValidationError || (error instanceof Error && error.name === 'ValidationError');
+export const isValidationError = errorGuard(ValidationError, 'ValidationError');
 
 /** zod issues → `{ path: 'a.b[0].c', message }`, without the rejected values. */
 export const toIssues = (error: z.ZodError, prefix: readonly PropertyKey[] = []): ValidationIssue[] =>
