@@ -6,7 +6,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.otp-courier/**', 'deploy/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.otp-courier/**', 'deploy/**', '.bench-*/**'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
