@@ -7,7 +7,7 @@ import { instantiate, type Provider, type ProviderDefinition } from '../provider
 import type { ProviderRegistry } from '../providers/registry.js';
 import { parseKeyRing } from '../crypto/key-ring.js';
 import { z } from 'zod';
-import { configSchema, connectorSchema, type ChannelConfig, type Config, type ConnectorConfig } from './schema.js';
+import { circuitBreakerSchema, configSchema, connectorSchema, type ChannelConfig, type CircuitBreakerConfig, type Config, type ConnectorConfig } from './schema.js';
 import { substitute } from './substitute.js';
 
 /** A connector whose provider config passed the provider's own schema. */
@@ -19,6 +19,8 @@ export type ParsedConnector = {
   /** The provider config as its schema parsed it (defaults applied): for display and checks only. */
   config: Readonly<Record<string, unknown>>;
   rateLimit: ConnectorConfig['rateLimit'];
+  /** Its channel's `circuitBreaker` settings (the same for every connector of the channel). */
+  breaker: CircuitBreakerConfig;
   /** Builds the provider from the config its schema validated here, at parse time. */
   build(logger: Logger): Provider;
 };
@@ -66,7 +68,7 @@ export const parseConfig = (raw: unknown, registry: ProviderRegistry, env: NodeJ
     // Still check each connector's provider config, so one run lists every problem.
     for (const channel of ['email', 'sms'] as const) {
       const section = connectorSchemaSection.safeParse((substituted.value as Record<string, unknown> | null)?.[channel]);
-      if (section.success) parseChain({ active: '', fallback: [], connectors: section.data.connectors }, channel, registry, issues);
+      if (section.success) parseChain({ active: '', fallback: [], connectors: section.data.connectors, circuitBreaker: circuitBreakerSchema.parse({}) }, channel, registry, issues);
     }
     throw new ConfigError(dedupe(issues));
   }
@@ -91,7 +93,7 @@ export const parseConfig = (raw: unknown, registry: ProviderRegistry, env: NodeJ
 const connectorSchemaSection = z.object({ connectors: z.record(z.string(), connectorSchema) });
 
 const parseChain = (
-  channelConfig: Pick<ChannelConfig, 'active' | 'fallback' | 'connectors'>,
+  channelConfig: Pick<ChannelConfig, 'active' | 'fallback' | 'connectors' | 'circuitBreaker'>,
   channel: Channel,
   registry: ProviderRegistry,
   issues: ValidationIssue[],
@@ -114,17 +116,23 @@ const parseChain = (
       issues.push(...toIssues(result.error, [...base, 'config']));
       continue;
     }
-    if (names.includes(name)) chain.push(boundConnector(name, channel, definition, result.data, connector.rateLimit));
+    if (names.includes(name)) chain.push(boundConnector(name, channel, definition, result.data, { rateLimit: connector.rateLimit, breaker: channelConfig.circuitBreaker }));
   }
   return names.flatMap((n) => chain.filter((c) => c.name === n));
 };
 
-const boundConnector = <S extends z.ZodType>(name: string, channel: Channel, definition: ProviderDefinition<S>, config: z.infer<S>, rateLimit: ConnectorConfig['rateLimit']): ParsedConnector => ({
+const boundConnector = <S extends z.ZodType>(
+  name: string,
+  channel: Channel,
+  definition: ProviderDefinition<S>,
+  config: z.infer<S>,
+  limits: Pick<ParsedConnector, 'rateLimit' | 'breaker'>,
+): ParsedConnector => ({
   name,
   channel,
   provider: definition.id,
   config: config as Readonly<Record<string, unknown>>,
-  rateLimit,
+  ...limits,
   build: (logger) => instantiate(definition, config, { name, channel, logger: logger.child({ connector: name, provider: definition.id }) }),
 });
 

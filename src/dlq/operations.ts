@@ -1,7 +1,8 @@
 import type { Job, Queue } from 'bullmq';
+import { deadLetterSchema, type DeadLetter } from '../messages/dead-letter.js';
 import { messageJobOptions } from '../messages/job-data.js';
-import { deadLetterSchema, summarize, type DeadLetter, type DeadLetterSummary } from '../worker/dead-letters.js';
-import { sentMarkerKey } from '../worker/sent-marker.js';
+import { sentMarkerKey } from '../messages/keys.js';
+import { summarize, view, type DeadLetterSummary, type DeadLetterView } from './summary.js';
 
 export type DeadLetterQueues = { queue: Queue; deadLetters: Queue };
 /** What the read-only and purge operations need: the dead-letter queue alone. */
@@ -29,10 +30,11 @@ const allLetterJobs = async (deadLetters: Queue): Promise<Job[]> => {
 export const listDeadLetters = async ({ deadLetters }: DeadLetterQueue): Promise<DeadLetterSummary[]> =>
   (await allLetterJobs(deadLetters)).map(parseLetter).filter((l): l is DeadLetter => !!l).map(summarize);
 
-export const showDeadLetter = async ({ deadLetters }: DeadLetterQueue, id: string): Promise<DeadLetterSummary | undefined> => {
+/** One dead letter as `dlq show` prints it: the summary and its `detail`. */
+export const showDeadLetter = async ({ deadLetters }: DeadLetterQueue, id: string): Promise<DeadLetterView | undefined> => {
   const job = await deadLetters.getJob(id);
   const letter = job && parseLetter(job);
-  return letter ? summarize(letter) : undefined;
+  return letter ? view(letter) : undefined;
 };
 
 /**

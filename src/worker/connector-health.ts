@@ -1,9 +1,8 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { CircuitBreakerConfig } from '../config/schema.js';
 import type { Channel } from '../messages/types.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
-import type { Connector } from './connectors.js';
+import { connectorKey, type Connector } from './connectors.js';
 
 /**
  * Records one batch of results for a connector and decides, fleet-wide, whether its circuit opens.
@@ -48,7 +47,6 @@ export type ConnectorHealthDeps = {
   redis: Redis | Cluster;
   prefix: string;
   connectors: Record<Channel, Connector[]>;
-  breakers: Record<Channel, CircuitBreakerConfig>;
   metrics: WorkerMetrics;
   logger: Logger;
   /** @default 500 */
@@ -60,16 +58,17 @@ export type ConnectorHealthDeps = {
  * worker reads the states every `refreshMs` (one MGET) and batches its successes, so the hot path
  * costs no Redis round trip; a failure is reported at once.
  */
-export const createConnectorHealth = ({ redis, prefix, connectors, breakers, metrics, logger, refreshMs = 500 }: ConnectorHealthDeps): ConnectorHealth => {
+export const createConnectorHealth = ({ redis, prefix, connectors, metrics, logger, refreshMs = 500 }: ConnectorHealthDeps): ConnectorHealth => {
   const all = [...connectors.email, ...connectors.sms];
-  const key = (c: Connector, part: string) => `${prefix}:connector:${c.channel}:${c.name}:${part}`;
+  for (const c of all) metrics.providerUp.set({ channel: c.channel, provider: c.provider.id }, 1);
+  const key = (c: Connector, part: string) => connectorKey(prefix, c, part);
   const states = new Map<Connector, State>(all.map((c) => [c, { open: false, pausedUntil: 0 }]));
   const pendingSuccesses = new Map<Connector, number>();
   const client = redis as Redis & { otpBreakerRecord?: (...args: (string | number)[]) => Promise<number> };
   if (!client.otpBreakerRecord) client.defineCommand('otpBreakerRecord', { numberOfKeys: 3, lua: RECORD });
 
   const record = async (c: Connector, failures: number, successes: number): Promise<void> => {
-    const b = breakers[c.channel];
+    const b = c.breaker;
     const opened = await client.otpBreakerRecord!(
       key(c, 'consecutive'), key(c, 'window'), key(c, 'open'),
       failures, successes, b.consecutiveFailures, b.windowSeconds * 1000, b.openSeconds * 1000, b.minRequests, b.failureRatio,

@@ -1,11 +1,13 @@
 import type { QueueConfig } from '../config/schema.js';
-import { DeliveryError, isDeliveryError } from '../errors/delivery-error.js';
+import type { DeliveryError } from '../errors/delivery-error.js';
+import type { DeadLetterInfo, DeadReason } from '../messages/dead-letter.js';
 import { backoffDelayMs, parkJitterMs } from './backoff.js';
-import type { DeadLetterInfo } from './dead-letters.js';
+import type { SendFailure } from './send-failure.js';
 
 /**
- * The worker's delivery decisions as pure functions of what happened and when: no I/O, no clock,
- * no randomness of their own (all in `RunFacts`). The processor gathers the facts, asks, and acts.
+ * The worker's delivery policy as one pure function of what happened and what the run knows:
+ * no I/O, no clock, no randomness of its own (all in `RunFacts`). The processor and a connector's
+ * turn report the event, ask, and carry the decision out.
  */
 
 /** What a run knows when it decides. */
@@ -19,6 +21,29 @@ export type RunFacts = {
   queue: Pick<QueueConfig, 'attempts' | 'backoff'>;
   random: () => number;
 };
+
+export type Unrenderable = 'template_not_found' | 'render_failed';
+
+/** What the walk through the chain left behind when no connector took the message. */
+export type ChainEnd = {
+  /** The last connector failure (counted against that connector). */
+  failure?: DeliveryError;
+  /** The earliest end of a vendor pause among the connectors skipped for one. */
+  pausedUntil?: number;
+  /** Connectors that could not render the message, and why (`render_failed` wins). */
+  unrenderable?: { reason: Unrenderable; provider: string };
+};
+
+/** What happened. */
+export type RunEvent =
+  /** One connector's send failed, classified by `classifySendFailure`. */
+  | { kind: 'send_failed'; failure: SendFailure }
+  /** The fleet-wide rate gate said wait `waitMs` before this connector may send. */
+  | { kind: 'rate_gate'; waitMs: number }
+  /** A hot-path Redis call (`what`) failed before any provider was called: nothing was sent. */
+  | { kind: 'redis_failed'; what: string }
+  /** Every candidate connector was tried or skipped. */
+  | { kind: 'chain_end'; end: ChainEnd };
 
 export type DeadInfo = Omit<DeadLetterInfo, 'attempts'>;
 
@@ -35,61 +60,49 @@ export type Decision =
   /** The worker is being forced to stop: give the job back at once, spending nothing. */
   | { do: 'hand_back' };
 
-/** Why a send did not go through, as far as the decisions care. */
-export type SendFailure =
-  /** Aborted by the worker's forced shutdown: nobody's fault. */
-  | { kind: 'shutdown' }
-  /** Cut off by the message's own deadline (`expiresAt`): the message's end, not the connector's fault. */
-  | { kind: 'expired' }
-  /** Not a DeliveryError: a bug in the provider or below. Retried; never the connector's fault. */
-  | { kind: 'bug'; failure: DeliveryError; errorName: string }
-  /** Permanent and about this message (bad recipient): no connector would do better. */
-  | { kind: 'message'; failure: DeliveryError }
-  /** The vendor throttled us (429). */
-  | { kind: 'throttled'; failure: DeliveryError }
-  /** About the connector (outage, credentials): counts against its circuit. */
-  | { kind: 'connector'; failure: DeliveryError };
-
-export const classifySendFailure = (error: unknown, shutdown: boolean, provider: string, expired = false): SendFailure => {
-  if (shutdown) return { kind: 'shutdown' };
-  if (expired) return { kind: 'expired' };
-  if (!isDeliveryError(error)) {
-    const failure = new DeliveryError({ kind: 'retryable', provider, code: 'internal_error', message: 'unexpected error in provider', cause: error });
-    return { kind: 'bug', failure, errorName: error instanceof Error ? error.name : typeof error };
+/**
+ * - A send failure: a connector's fault → the next connector; a bad recipient → dead; a bug →
+ *   retry; a throttle → park (see `throttledPark`); shutdown → hand back; cut off by the deadline → expired.
+ * - The rate gate's wait, or a Redis failure before the send: park (spends no attempt).
+ * - The end of the chain: see `afterChain`.
+ * Every park and retry is bounded by `expiresAt` (dead when the next try would come after it,
+ * expired once it has passed).
+ */
+export const decide = (event: RunEvent, run: RunFacts): Decision => {
+  switch (event.kind) {
+    case 'send_failed':
+      return afterSendFailure(event.failure, run);
+    case 'rate_gate':
+      return parkOrDead(run.now + event.waitMs + parkJitterMs(event.waitMs, run.random), 'connector rate limit reached', run);
+    case 'redis_failed':
+      // Nobody's fault: a backoff that grows with each park of the message.
+      return parkOrDead(run.now + backoffDelayMs(run.park, run.queue.backoff, undefined, run.random), `${event.what} failed; nothing sent`, run);
+    case 'chain_end':
+      return afterChain(event.end, run);
   }
-  if (error.kind === 'rate_limited') return { kind: 'throttled', failure: error };
-  if (error.kind === 'permanent' && error.scope === 'message') return { kind: 'message', failure: error };
-  return { kind: 'connector', failure: error };
-};
-
-/** `otp_delivery_attempts_total` outcome of a failed send; none for a send cut off by shutdown or by the message's deadline. */
-export const attemptOutcome = (f: SendFailure): 'retryable_error' | 'permanent_error' | 'rate_limited' | undefined => {
-  if (f.kind === 'shutdown' || f.kind === 'expired') return undefined;
-  if (f.kind === 'throttled') return 'rate_limited';
-  return f.failure.kind === 'permanent' ? 'permanent_error' : 'retryable_error';
 };
 
 /** A Retry-After to honour: a finite, non-negative number of ms, or nothing. */
 const saneRetryAfter = (ms: number | undefined): number | undefined => (ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : undefined);
 
-const fromFailure = (failure: DeliveryError, reason = failure.message): DeadInfo => ({ reason, provider: failure.provider, providerCode: failure.code });
+const dead = (reason: DeadReason, failure: DeliveryError | undefined, detail = failure?.message): Decision => ({
+  do: 'dead',
+  info: { reason, ...(detail !== undefined && { detail }), ...(failure && { provider: failure.provider, providerCode: failure.code }) },
+});
 
 /** Parks until `untilMs`, unless that is not before the message expires: then it is dead (expired if already past). */
-export const parkOrDead = (untilMs: number, why: string, run: RunFacts, extra: { pauseMs?: number; failure?: DeliveryError } = {}): Decision => {
+const parkOrDead = (untilMs: number, why: string, run: RunFacts, extra: { pauseMs?: number; failure?: DeliveryError } = {}): Decision => {
   if (run.now >= run.expiresAt) return { do: 'expired' };
-  if (untilMs >= run.expiresAt) {
-    const reason = `${why}; expires before next attempt`;
-    return { do: 'dead', info: extra.failure ? fromFailure(extra.failure, reason) : { reason } };
-  }
+  if (untilMs >= run.expiresAt) return dead('expires_before_retry', extra.failure, `${why}; expires before next attempt`);
   return { do: 'park', untilMs, why, ...(extra.pauseMs !== undefined && { pauseMs: extra.pauseMs }) };
 };
 
 /** Retries with backoff (honouring Retry-After) unless the message expires first or attempts run out. */
-export const retryOrDead = (failure: DeliveryError, run: RunFacts): Decision => {
+const retryOrDead = (failure: DeliveryError, run: RunFacts): Decision => {
   if (run.now >= run.expiresAt) return { do: 'expired' };
   const delayMs = backoffDelayMs(run.attempt, run.queue.backoff, saneRetryAfter(failure.retryAfterMs), run.random);
-  if (run.now + delayMs >= run.expiresAt) return { do: 'dead', info: fromFailure(failure, `${failure.message}; expires before next attempt`) };
-  if (run.attempt >= run.queue.attempts) return { do: 'dead', info: fromFailure(failure, `${failure.message}; attempts exhausted`) };
+  if (run.now + delayMs >= run.expiresAt) return dead('expires_before_retry', failure, `${failure.message}; expires before next attempt`);
+  if (run.attempt >= run.queue.attempts) return dead('attempts_exhausted', failure, `${failure.message}; attempts exhausted`);
   return { do: 'retry', failure, delayMs };
 };
 
@@ -98,15 +111,14 @@ export const retryOrDead = (failure: DeliveryError, run: RunFacts): Decision => 
  * gave none, for a backoff that grows with each park of the message. A connector-wide throttle
  * also pauses the connector for that long.
  */
-export const throttledPark = (failure: DeliveryError, run: RunFacts): Decision => {
+const throttledPark = (failure: DeliveryError, run: RunFacts): Decision => {
   const retryAfter = saneRetryAfter(failure.retryAfterMs);
   const waitMs = retryAfter ?? backoffDelayMs(run.park, run.queue.backoff, undefined, run.random);
   const untilMs = run.now + waitMs + (retryAfter === undefined ? 0 : parkJitterMs(retryAfter, run.random));
   return parkOrDead(untilMs, 'rate limited by provider', run, { failure, ...(failure.scope === 'connector' && { pauseMs: waitMs }) });
 };
 
-/** After one connector's send failed. */
-export const afterSendFailure = (f: SendFailure, run: RunFacts): Decision => {
+const afterSendFailure = (f: SendFailure, run: RunFacts): Decision => {
   switch (f.kind) {
     case 'shutdown':
       return { do: 'hand_back' };
@@ -115,7 +127,7 @@ export const afterSendFailure = (f: SendFailure, run: RunFacts): Decision => {
     case 'bug':
       return retryOrDead(f.failure, run);
     case 'message':
-      return { do: 'dead', info: fromFailure(f.failure) };
+      return dead('permanent_failure', f.failure);
     case 'throttled':
       return throttledPark(f.failure, run);
     case 'connector':
@@ -123,27 +135,20 @@ export const afterSendFailure = (f: SendFailure, run: RunFacts): Decision => {
   }
 };
 
-/** The fleet-wide rate gate said wait: park for that long, plus jitter. */
-export const afterRateGate = (waitMs: number, run: RunFacts): Decision =>
-  parkOrDead(run.now + waitMs + parkJitterMs(waitMs, run.random), 'connector rate limit reached', run);
-
 /**
- * A hot-path Redis call failed before any provider was called: nothing was sent, nobody's fault.
- * Park with a backoff that grows with each park (spends no attempt; bounded by expiresAt).
+ * After every candidate was tried or skipped. A retryable connector failure retries (the chain is
+ * walked again). Otherwise a paused connector may still take the message: park until its pause
+ * ends. Otherwise the message is dead: the connector's permanent failure, or no template.
  */
-export const afterRedisFailure = (what: string, run: RunFacts): Decision =>
-  parkOrDead(run.now + backoffDelayMs(run.park, run.queue.backoff, undefined, run.random), `${what} failed; nothing sent`, run);
-
-export type Unrenderable = 'template_not_found' | 'render_failed';
-
-/** What the walk through the chain left behind when no connector took the message. */
-export type ChainEnd = {
-  /** The last connector failure (counted against that connector). */
-  failure?: DeliveryError;
-  /** The earliest end of a vendor pause among the connectors skipped for one. */
-  pausedUntil?: number;
-  /** Connectors that could not render the message, and why (`render_failed` wins). */
-  unrenderable?: { reason: Unrenderable; provider: string };
+const afterChain = (end: ChainEnd, run: RunFacts): Decision => {
+  if (end.failure && end.failure.kind !== 'permanent') return retryOrDead(end.failure, run);
+  if (end.pausedUntil !== undefined) {
+    const untilMs = end.pausedUntil + parkJitterMs(end.pausedUntil - run.now, run.random);
+    return parkOrDead(untilMs, 'connector paused by provider throttling', run, end.failure ? { failure: end.failure } : {});
+  }
+  if (end.failure) return dead('permanent_failure', end.failure);
+  if (end.unrenderable) return { do: 'dead', info: { reason: end.unrenderable.reason, provider: end.unrenderable.provider, providerCode: end.unrenderable.reason } };
+  return dead('no_connector', undefined);
 };
 
 /** One connector passed over: paused by its vendor, unable to render the message, or failed. */
@@ -156,20 +161,4 @@ export const noteSkip = (end: ChainEnd, skip: ChainSkip): ChainEnd => {
   // The first reason, unless a later connector's rendering threw (a bug says more than a missing template).
   const replace = !end.unrenderable || (skip.unrenderable.reason === 'render_failed' && end.unrenderable.reason !== 'render_failed');
   return replace ? { ...end, unrenderable: skip.unrenderable } : end;
-};
-
-/**
- * After every candidate was tried or skipped. A retryable connector failure retries (the chain is
- * walked again). Otherwise a paused connector may still take the message: park until its pause
- * ends. Otherwise the message is dead: the connector's permanent failure, or no template.
- */
-export const afterChain = (end: ChainEnd, run: RunFacts): Decision => {
-  if (end.failure && end.failure.kind !== 'permanent') return retryOrDead(end.failure, run);
-  if (end.pausedUntil !== undefined) {
-    const untilMs = end.pausedUntil + parkJitterMs(end.pausedUntil - run.now, run.random);
-    return parkOrDead(untilMs, 'connector paused by provider throttling', run, end.failure ? { failure: end.failure } : {});
-  }
-  if (end.failure) return { do: 'dead', info: fromFailure(end.failure) };
-  if (end.unrenderable) return { do: 'dead', info: { reason: end.unrenderable.reason, provider: end.unrenderable.provider, providerCode: end.unrenderable.reason } };
-  return { do: 'dead', info: { reason: 'no_connector' } };
 };

@@ -1,29 +1,26 @@
 import { setMaxListeners } from 'node:events';
-import { Worker, type Job, type Queue } from 'bullmq';
+import { Worker, type Job, type Processor, type Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { clampTimerMs } from '../abort/timer.js';
 import { withDeadline } from '../abort/with-deadline.js';
 import type { LoadedConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { parseKeyRing } from '../crypto/key-ring.js';
-import { BACKOFF_TYPE } from '../messages/job-data.js';
-import { openMessageQueues } from '../messages/queues.js';
+import { addDeadLetter } from '../messages/dead-letter.js';
+import { openMessageQueues, type MessageQueues } from '../messages/queues.js';
 import type { Channel } from '../messages/types.js';
 import { createWorkerMetrics } from '../metrics/metrics.js';
 import { registerQueueGauges } from '../metrics/queue-gauges.js';
 import { closeRedis, duplicateForRole } from '../redis/connection.js';
 import { createTemplateResolver, type TemplateResolver } from '../templates/resolve.js';
-import { backoffDelayMs } from './backoff.js';
 import type { Connector } from './connectors.js';
-import { addDeadLetter } from './dead-letters.js';
-import { createConnectorHealth } from './connector-health.js';
-import { createRateGate } from './rate-gate.js';
-import { createSentMarker } from './sent-marker.js';
-import { circuitBreakerSchema } from '../config/schema.js';
-
-const DEFAULT_BREAKER = circuitBreakerSchema.parse({});
+import { createConnectorHealth, type ConnectorHealth } from './connector-health.js';
 import { createProcessor, isDeadLettered } from './processor.js';
+import { createRateGate } from './rate-gate.js';
+import { backoffStrategy } from './retry-later.js';
+import { createSentMarker } from './sent-marker.js';
 
 export type DeliveryWorkerDeps = {
   loaded: LoadedConfig;
@@ -65,98 +62,88 @@ const settlesWithin = (promise: Promise<unknown>, ms: number): Promise<boolean> 
   withDeadline(promise.then(() => true, () => true), ms).catch(() => false);
 
 /** The BullMQ worker with the delivery pipeline, metrics and dead letters wired in. */
-export const createDeliveryWorker = ({ loaded, connection, commands: given, connectors, registry, logger, resolver }: DeliveryWorkerDeps): DeliveryWorker => {
-  const { config } = loaded;
+export const createDeliveryWorker = ({ loaded: { config }, connection, commands: given, connectors, registry, logger, resolver }: DeliveryWorkerDeps): DeliveryWorker => {
   const prefix = config.redis.prefix;
   const queues = openMessageQueues(config.queue.name, connection, prefix);
-  const { queue, deadLetters } = queues;
   const ring = config.security.encryptionKeys ? parseKeyRing(config.security.encryptionKeys) : undefined;
   if (!ring) logger.warn('security.encryptionKeys is not set: recipients and codes are stored in Redis in plain text');
   const metrics = createWorkerMetrics(registry);
-  registerQueueGauges(registry, queue, deadLetters);
+  registerQueueGauges(registry, queues.queue, queues.deadLetters);
   const commands = given ?? duplicateForRole(connection, 'commands');
-  for (const c of [...connectors.email, ...connectors.sms]) metrics.providerUp.set({ channel: c.channel, provider: c.provider.id }, 1);
-
-  const health = createConnectorHealth({
-    redis: commands,
-    prefix,
-    connectors,
-    breakers: { email: config.email?.circuitBreaker ?? DEFAULT_BREAKER, sms: config.sms?.circuitBreaker ?? DEFAULT_BREAKER },
-    metrics,
-    logger,
-  });
-  const rateLimits = new Map(
-    (['email', 'sms'] as const).flatMap((channel) =>
-      loaded.chains[channel].flatMap((parsed) => {
-        const connector = connectors[channel].find((c) => c.name === parsed.name);
-        return connector && parsed.rateLimit ? [[connector, parsed.rateLimit] as const] : [];
-      }),
-    ),
-  );
+  const health = createConnectorHealth({ redis: commands, prefix, connectors, metrics, logger });
   const shutdown = new AbortController();
   // Every job in flight listens on it (and detaches when done).
   setMaxListeners(0, shutdown.signal);
-  const retryDelays = new WeakMap<Error, number>();
   const processor = createProcessor({
     queueConfig: config.queue,
     defaultLocale: config.defaultLocale,
     ring,
     resolver: resolver ?? createTemplateResolver(config.templates, config.defaultLocale),
     health,
-    rateGate: createRateGate(commands, prefix, rateLimits),
+    rateGate: createRateGate(commands, prefix),
     sentMarker: createSentMarker(commands, prefix),
-    deadLetters,
+    deadLetters: queues.deadLetters,
     metrics,
     logger,
     shutdown: shutdown.signal,
-    retryDelays,
   });
+  const worker = startWorker(config, connection, processor, queues.deadLetters, logger);
+  let closing: Promise<void> | undefined;
+  return {
+    queue: queues.queue,
+    isRunning: () => !closing && worker.isRunning(),
+    close: () => (closing ??= closeInOrder({ worker, shutdown, health, queues, ownCommands: given ? undefined : commands, config, logger })),
+  };
+};
 
+const startWorker = (config: Config, connection: Redis | Cluster, processor: Processor, deadLetters: Queue, logger: Logger): Worker => {
   const worker = new Worker(config.queue.name, processor, {
     connection,
-    prefix,
+    prefix: config.redis.prefix,
     concurrency: config.queue.concurrency,
     autorun: true,
     maxStalledCount: 5,
     lockDuration: config.queue.lockDurationMs,
     stalledInterval: Math.max(500, Math.floor(config.queue.lockDurationMs / 2)),
-    settings: {
-      backoffStrategy: (attemptsMade: number, type?: string, error?: Error) =>
-        (error && retryDelays.get(error)) ?? (type === BACKOFF_TYPE ? backoffDelayMs(attemptsMade, config.queue.backoff, undefined) : 1000),
-    },
+    // A retry's delay travels on the error the processor threw (RetryLater).
+    settings: { backoffStrategy: backoffStrategy(config.queue.backoff) },
   });
   worker.on('error', (error) => logger.error({ err: { message: error.message } }, 'worker error'));
   // Jobs failed outside the pipeline (stalled too often, lock lost) still end in the dead-letter queue.
   worker.on('failed', (job: Job | undefined, error: Error) => {
     if (!job || isDeadLettered(error) || !job.finishedOn) return;
-    addDeadLetter(deadLetters, job, { reason: error.message.slice(0, 200), attempts: job.attemptsMade }).catch((e: Error) =>
+    addDeadLetter(deadLetters, job, { reason: 'failed_outside_pipeline', detail: error.message.slice(0, 200), attempts: job.attemptsMade }).catch((e: Error) =>
       logger.error({ err: { message: e.message }, jobId: job.id }, 'could not dead-letter failed job'),
     );
   });
+  return worker;
+};
 
-  let closing: Promise<void> | undefined;
-  return {
-    queue,
-    isRunning: () => !closing && worker.isRunning(),
-    close() {
-      closing ??= (async () => {
-        // One close: BullMQ answers a later close(true) with this same pending promise, so forcing
-        // means aborting the jobs in flight and no longer waiting, not a second call.
-        const closed = worker.close();
-        if (!(await settlesWithin(closed, clampTimerMs(config.queue.shutdownGraceSeconds * 1000)))) {
-          logger.warn({ graceSeconds: config.queue.shutdownGraceSeconds }, 'grace period over; aborting jobs in flight (they will be retried by another worker)');
-          shutdown.abort();
-          if (!(await settlesWithin(closed, FORCED_CLOSE_MS))) {
-            // Redis does not answer (BullMQ waits on it to finish the jobs): leave them to stalled-job recovery.
-            logger.warn('the queue did not close after the jobs were aborted (Redis unreachable?); leaving their jobs to stalled-job recovery');
-            void settlesWithin(worker.disconnect(), CLOSE_STEP_MS);
-          }
-        }
-        health.close();
-        if (!(await settlesWithin(queues.close(), CLOSE_STEP_MS))) void settlesWithin(Promise.all([queue.disconnect(), deadLetters.disconnect()]), CLOSE_STEP_MS);
-        if (!given) await closeRedis(commands, CLOSE_STEP_MS);
-      })();
-      return closing;
-    },
-  };
+type Closing = {
+  worker: Worker;
+  shutdown: AbortController;
+  health: ConnectorHealth;
+  queues: MessageQueues;
+  /** The command connection the worker opened itself (closed here); not one it was given. */
+  ownCommands: Redis | Cluster | undefined;
+  config: Config;
+  logger: Logger;
+};
+
+const closeInOrder = async ({ worker, shutdown, health, queues, ownCommands, config, logger }: Closing): Promise<void> => {
+  // One close: BullMQ answers a later close(true) with this same pending promise, so forcing
+  // means aborting the jobs in flight and no longer waiting, not a second call.
+  const closed = worker.close();
+  if (!(await settlesWithin(closed, clampTimerMs(config.queue.shutdownGraceSeconds * 1000)))) {
+    logger.warn({ graceSeconds: config.queue.shutdownGraceSeconds }, 'grace period over; aborting jobs in flight (they will be retried by another worker)');
+    shutdown.abort();
+    if (!(await settlesWithin(closed, FORCED_CLOSE_MS))) {
+      // Redis does not answer (BullMQ waits on it to finish the jobs): leave them to stalled-job recovery.
+      logger.warn('the queue did not close after the jobs were aborted (Redis unreachable?); leaving their jobs to stalled-job recovery');
+      void settlesWithin(worker.disconnect(), CLOSE_STEP_MS);
+    }
+  }
+  health.close();
+  if (!(await settlesWithin(queues.close(), CLOSE_STEP_MS))) void settlesWithin(Promise.all([queues.queue.disconnect(), queues.deadLetters.disconnect()]), CLOSE_STEP_MS);
+  if (ownCommands) await closeRedis(ownCommands, CLOSE_STEP_MS);
 };

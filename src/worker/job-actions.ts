@@ -1,17 +1,18 @@
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
+import { addDeadLetter, type DeadLetterInfo } from '../messages/dead-letter.js';
 import type { JobData, JobResult } from '../messages/job-data.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
 import { parkJitterMs } from './backoff.js';
 import type { Connector } from './connectors.js';
 import type { ConnectorHealth } from './connector-health.js';
-import { addDeadLetter, type DeadLetterInfo } from './dead-letters.js';
 import type { Decision } from './decide.js';
+import { RetryLater } from './retry-later.js';
 
 /** Ends a job as dead: stored in the dead-letter queue, then failed without retry. */
 class DeadLettered extends UnrecoverableError {
   constructor(readonly info: DeadLetterInfo) {
-    super(`dead-lettered: ${info.reason}`);
+    super(`dead-lettered: ${info.reason}${info.detail ? `: ${info.detail}` : ''}`);
   }
 }
 
@@ -31,14 +32,16 @@ export type ActionDeps = {
   metrics: WorkerMetrics;
   logger: Logger;
   health: ConnectorHealth;
-  retryDelays: WeakMap<Error, number>;
   random: () => number;
 };
+
+/** The run of one job, as the actions that end it need it. */
+export type Run = { job: Job; token: string | undefined; data: JobData; attempt: number; log: JobLog };
 
 export const deadLetter = async (deps: ActionDeps, job: Job, data: Pick<JobData, 'channel' | 'type'> | undefined, info: DeadLetterInfo): Promise<never> => {
   await addDeadLetter(deps.deadLetters, job, info);
   if (data) deps.metrics.messages.inc({ channel: data.channel, type: data.type, result: 'dead_lettered' });
-  deps.logger.warn({ jobId: job.id, channel: data?.channel, type: data?.type, reason: info.reason, provider: info.provider, providerCode: info.providerCode, attempts: info.attempts }, 'message dead-lettered');
+  deps.logger.warn({ jobId: job.id, channel: data?.channel, type: data?.type, reason: info.reason, detail: info.detail, provider: info.provider, providerCode: info.providerCode, attempts: info.attempts }, 'message dead-lettered');
   throw new DeadLettered(info);
 };
 
@@ -55,7 +58,7 @@ export const expire = (deps: Pick<ActionDeps, 'metrics'>, data: JobData, log: Jo
  */
 export const carryOut = async (
   deps: ActionDeps,
-  run: { job: Job; token: string | undefined; data: JobData; attempt: number; log: JobLog },
+  run: Run,
   decision: Decision,
   connector?: Connector,
   fields: object = {},
@@ -83,8 +86,7 @@ export const carryOut = async (
     }
     case 'retry':
       log.info({ ...fields, provider: decision.failure.provider, providerCode: decision.failure.code, delayMs: decision.delayMs }, 'delivery failed; will retry');
-      deps.retryDelays.set(decision.failure, decision.delayMs);
-      throw decision.failure;
+      throw new RetryLater(decision.failure, decision.delayMs);
     case 'next':
       throw new Error('invariant: "next" does not end a run');
   }

@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { createSlidingWindow } from '../limits/sliding-window.js';
-import type { Connector } from './connectors.js';
+import { connectorKey, type Connector } from './connectors.js';
 
 export type RateGate = {
   /** 0 when the connector may send now (the send is counted), else ms to wait. */
@@ -10,15 +10,15 @@ export type RateGate = {
 
 /**
  * A connector's `rateLimit: { max, perSeconds }`, enforced across every worker with one rolling
- * window in Redis, so the fleet never exceeds what the vendor account allows.
+ * window in Redis, so the fleet never exceeds what the vendor account allows (no limit: no Redis call).
  */
-export const createRateGate = (redis: Redis | Cluster, prefix: string, limits: ReadonlyMap<Connector, { max: number; perSeconds: number }>): RateGate => {
+export const createRateGate = (redis: Redis | Cluster, prefix: string): RateGate => {
   const window = createSlidingWindow(redis);
   return {
     async acquire(connector) {
-      const limit = limits.get(connector);
+      const limit = connector.rateLimit;
       if (!limit) return 0;
-      const key = `${prefix}:connector:${connector.channel}:${connector.name}:rate`;
+      const key = connectorKey(prefix, connector, 'rate');
       const { waitMs } = await window.hit([{ key, limit: { max: limit.max, windowSeconds: limit.perSeconds } }], randomUUID());
       return waitMs;
     },

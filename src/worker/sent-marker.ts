@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { sentMarkerKey } from '../messages/keys.js';
 
 /**
  * A key written right after the provider accepts a message and checked before any resend. It
@@ -10,8 +11,6 @@ export type SentMarker = {
   wasSent(id: string): Promise<string | undefined>;
   markSent(id: string, provider: string, ttlMs: number): Promise<void>;
 };
-
-export const sentMarkerKey = (prefix: string, id: string): string => `${prefix}:sent:${id}`;
 
 export const createSentMarker = (redis: Redis | Cluster, prefix: string): SentMarker => {
   const key = (id: string) => sentMarkerKey(prefix, id);

@@ -6,10 +6,11 @@ import type { OutgoingMessage, SendResult } from '../providers/types.js';
 import type { TemplateResolver } from '../templates/resolve.js';
 import type { Connector } from './connectors.js';
 import type { ConnectorHealth } from './connector-health.js';
-import { afterRateGate, afterRedisFailure, afterSendFailure, attemptOutcome, classifySendFailure, type ChainSkip, type Decision, type RunFacts } from './decide.js';
+import { decide, type ChainSkip, type Decision, type RunFacts } from './decide.js';
 import type { JobLog } from './job-actions.js';
 import type { RateGate } from './rate-gate.js';
 import { prepareMessage } from './render.js';
+import { attemptOutcome, classifySendFailure, type SendFailure } from './send-failure.js';
 import type { SentMarker } from './sent-marker.js';
 
 export const REDIS_FAILED = Symbol('redis call failed');
@@ -44,19 +45,41 @@ export type TurnInput = {
   beforeSend: <T>(what: string, call: () => Promise<T>) => Promise<T | typeof REDIS_FAILED>;
 };
 
-/** One connector's turn: pause → render → rate gate → send → classify. */
+type Sent = { ok: true; result: SendResult | undefined; seconds: number } | { ok: false; error: unknown; expired: boolean; seconds: number };
+/** A failure some connector's send got an answer to (not cut off by shutdown or the deadline). */
+type Answered = Exclude<SendFailure, { kind: 'shutdown' | 'expired' }>;
+
+const HAND_BACK: Turn = { kind: 'end', decision: { do: 'hand_back' } };
+const EXPIRED: Turn = { kind: 'end', decision: { do: 'expired' } };
+
+/** The log fields of a failed send: where, the masked recipient, the vendor's code (never a body). */
+const failureFields = (sendLog: object, failure: Answered) => ({
+  ...sendLog,
+  errorKind: failure.kind === 'bug' ? 'bug' : failure.failure.kind,
+  providerCode: failure.failure.code,
+  scope: failure.failure.scope,
+  ...(failure.kind === 'bug' && { errorName: failure.errorName }),
+});
+
+const logFailure = (log: JobLog, failure: Answered, fields: object): void => {
+  if (failure.kind === 'connector') (failure.failure.kind === 'permanent' ? log.error : log.warn)(fields, 'connector failed');
+  else if (failure.kind === 'bug') log.error(fields, 'provider threw an unexpected error; retrying, not counted against the connector');
+  else if (failure.kind === 'message') log.warn(fields, 'permanent delivery failure');
+};
+
+/** One connector's turn: pause → render → rate gate → send → classify → decide. */
 export const createTurn = (deps: TurnDeps) => {
   const { metrics } = deps;
 
   /** One provider call, bounded by the message's expiry and the worker's forced shutdown. */
-  const sendOnce = async (connector: Connector, message: OutgoingMessage, expiresAt: number, attempt: number) => {
+  const sendOnce = async (connector: Connector, message: OutgoingMessage, expiresAt: number, attempt: number): Promise<Sent> => {
     const deadline = createDeadline(clampTimerMs(expiresAt - Date.now()), deps.shutdown);
     const started = performance.now();
     try {
       const result = (await connector.provider.send(message, { signal: deadline.signal, attempt })) as SendResult | undefined;
-      return { ok: true as const, result, seconds: (performance.now() - started) / 1000 };
+      return { ok: true, result, seconds: (performance.now() - started) / 1000 };
     } catch (error) {
-      return { ok: false as const, error, expired: deadline.timedOut(), seconds: (performance.now() - started) / 1000 };
+      return { ok: false, error, expired: deadline.timedOut(), seconds: (performance.now() - started) / 1000 };
     } finally {
       deadline.dispose();
     }
@@ -83,46 +106,40 @@ export const createTurn = (deps: TurnDeps) => {
     return { kind: 'delivered', provider: provider.id };
   };
 
-  const failed = async (connector: Connector, input: TurnInput, error: unknown, expired: boolean, seconds: number): Promise<Turn> => {
+  const failed = async (connector: Connector, input: TurnInput, sent: Extract<Sent, { ok: false }>): Promise<Turn> => {
     const { data, log } = input;
     const { provider } = connector;
     const sendLog = { recipient: input.recipient, connector: connector.name, provider: provider.id };
-    const failure = classifySendFailure(error, deps.shutdown.aborted, provider.id, expired);
-    if (failure.kind === 'shutdown') return { kind: 'end', decision: { do: 'hand_back' }, fields: sendLog };
-    if (failure.kind === 'expired') return { kind: 'end', decision: { do: 'expired' }, fields: sendLog };
-    metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, seconds);
+    const failure = classifySendFailure(sent.error, deps.shutdown.aborted, provider.id, sent.expired);
+    if (failure.kind === 'shutdown' || failure.kind === 'expired') return { kind: 'end', decision: decide({ kind: 'send_failed', failure }, input.facts()), fields: sendLog };
+    metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, sent.seconds);
     metrics.attempts.inc({ channel: data.channel, provider: provider.id, outcome: attemptOutcome(failure) ?? 'retryable_error' });
-    const e = failure.failure;
-    const fields = { ...sendLog, errorKind: failure.kind === 'bug' ? 'bug' : e.kind, providerCode: e.code, scope: e.scope, ...(failure.kind === 'bug' && { errorName: failure.errorName }) };
-    if (failure.kind === 'connector') {
-      (e.kind === 'permanent' ? log.error : log.warn)(fields, 'connector failed');
-      // After the provider refused: a failed breaker write is logged; the chain goes on.
-      await deps.health.failure(connector).catch((err: Error) => log.warn({ connector: connector.name, err: { message: err.message } }, 'could not record the connector failure'));
-      return { kind: 'next', skip: { failure: e } };
-    }
-    if (failure.kind === 'bug') log.error(fields, 'provider threw an unexpected error; retrying, not counted against the connector');
-    else if (failure.kind === 'message') log.warn(fields, 'permanent delivery failure');
-    return { kind: 'end', decision: afterSendFailure(failure, input.facts()), fields };
+    const fields = failureFields(sendLog, failure);
+    logFailure(log, failure, fields);
+    const decision = decide({ kind: 'send_failed', failure }, input.facts());
+    if (decision.do !== 'next') return { kind: 'end', decision, fields };
+    // After the provider refused: a failed breaker write is logged; the chain goes on.
+    await deps.health.failure(connector).catch((err: Error) => log.warn({ connector: connector.name, err: { message: err.message } }, 'could not record the connector failure'));
+    return { kind: 'next', skip: { failure: failure.failure } };
   };
 
   return async (connector: Connector, input: TurnInput): Promise<Turn> => {
-    const { provider } = connector;
-    if (deps.shutdown.aborted) return { kind: 'end', decision: { do: 'hand_back' } };
+    if (deps.shutdown.aborted) return HAND_BACK;
     const pausedUntil = deps.health.pausedUntil(connector);
     if (pausedUntil) return { kind: 'next', skip: { pausedUntil } };
-    const message = prepareMessage(deps.resolver, input.data, input.body, input.locale, provider);
+    const message = prepareMessage(deps.resolver, input.data, input.body, input.locale, connector.provider);
     if ('unrenderable' in message) {
-      input.log.warn({ connector: connector.name, provider: provider.id, reason: message.unrenderable }, 'connector cannot render this message; trying the next one');
-      return { kind: 'next', skip: { unrenderable: { reason: message.unrenderable, provider: provider.id } } };
+      input.log.warn({ connector: connector.name, provider: connector.provider.id, reason: message.unrenderable }, 'connector cannot render this message; trying the next one');
+      return { kind: 'next', skip: { unrenderable: { reason: message.unrenderable, provider: connector.provider.id } } };
     }
     const wait = await input.beforeSend('rate gate', () => deps.rateGate.acquire(connector));
-    if (wait === REDIS_FAILED) return { kind: 'end', decision: afterRedisFailure('rate gate', input.facts()) };
-    if (wait > 0) return { kind: 'end', decision: afterRateGate(wait, input.facts()) };
+    if (wait === REDIS_FAILED) return { kind: 'end', decision: decide({ kind: 'redis_failed', what: 'rate gate' }, input.facts()) };
+    if (wait > 0) return { kind: 'end', decision: decide({ kind: 'rate_gate', waitMs: wait }, input.facts()) };
     // The Redis calls before (sent marker, rate gate) may have taken a while: a provider is never
     // handed an already-aborted send, nor one whose message has expired meanwhile.
-    if (deps.shutdown.aborted) return { kind: 'end', decision: { do: 'hand_back' } };
-    if (Date.now() >= input.data.expiresAt) return { kind: 'end', decision: { do: 'expired' } };
+    if (deps.shutdown.aborted) return HAND_BACK;
+    if (Date.now() >= input.data.expiresAt) return EXPIRED;
     const sent = await sendOnce(connector, message, input.data.expiresAt, input.attempt);
-    return sent.ok ? delivered(connector, input, sent.result, sent.seconds) : failed(connector, input, sent.error, sent.expired, sent.seconds);
+    return sent.ok ? delivered(connector, input, sent.result, sent.seconds) : failed(connector, input, sent);
   };
 };

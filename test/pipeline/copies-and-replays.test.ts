@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { generateKey } from '../../src/crypto/key-ring.js';
 import { AlreadyAcceptedError, listDeadLetters, replayAllDeadLetters, replayDeadLetter } from '../../src/dlq/operations.js';
 import { deadLetterQueueName } from '../../src/messages/job-data.js';
-import { addDeadLetter } from '../../src/worker/dead-letters.js';
+import { addDeadLetter } from '../../src/messages/dead-letter.js';
 import { eventually, startPipeline, type Pipeline } from '../helpers/pipeline.js';
 import { createScriptedProvider } from '../helpers/scripted-provider.js';
 
@@ -83,7 +83,7 @@ describe('dlq replay of a message a provider accepted', () => {
     // The job ends in the dead-letter queue after its send, e.g. failed as stalled too often.
     const job = await queue.getJob(accepted);
     if (!job) throw new Error('job not found');
-    await addDeadLetter(deadLetters, job, { reason: 'job stalled more than allowable limit', attempts: 1 });
+    await addDeadLetter(deadLetters, job, { reason: 'failed_outside_pipeline', detail: 'job stalled more than allowable limit', attempts: 1 });
     // …and one that was never accepted.
     scripted.script([{ fail: 'permanent', code: '21211' }, 'ok']);
     const refused = await send(p, '444444');

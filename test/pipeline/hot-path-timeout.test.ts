@@ -32,7 +32,7 @@ const outcome = async (call: () => Promise<unknown>, waitMs: number): Promise<{ 
   return { result, ms: Date.now() - started };
 };
 
-const connector = { name: 'hook', channel: 'sms', provider: { id: 'http-sms' } as Provider } satisfies Connector;
+const connector = { name: 'hook', channel: 'sms', provider: { id: 'http-sms' } as Provider, rateLimit: { max: 100, perSeconds: 1 }, breaker: circuitBreakerSchema.parse({}) } satisfies Connector;
 
 /** The worker's hot-path parts (sent marker, rate gate, circuit breaker) on one connection. */
 const hotPath = (redis: Redis | Cluster, prefix: string) => {
@@ -40,7 +40,6 @@ const hotPath = (redis: Redis | Cluster, prefix: string) => {
     redis,
     prefix,
     connectors: { email: [], sms: [connector] },
-    breakers: { sms: circuitBreakerSchema.parse({}), email: circuitBreakerSchema.parse({}) },
     metrics: createWorkerMetrics(new Registry()),
     logger: createLogger('silent'),
     refreshMs: 60_000,
@@ -48,7 +47,7 @@ const hotPath = (redis: Redis | Cluster, prefix: string) => {
   const calls: Record<string, () => Promise<unknown>> = {
     'sentMarker.markSent': () => createSentMarker(redis, prefix).markSent(randomUUID(), 'http-sms', 60_000),
     'sentMarker.wasSent': () => createSentMarker(redis, prefix).wasSent(randomUUID()),
-    'rateGate.acquire': () => createRateGate(redis, prefix, new Map([[connector, { max: 100, perSeconds: 1 }]])).acquire(connector),
+    'rateGate.acquire': () => createRateGate(redis, prefix).acquire(connector),
     'breaker failure': () => health.failure(connector),
     'vendor pause': () => health.pause(connector, 1000),
   };

@@ -48,13 +48,13 @@ describe('otp-courier send and dlq', () => {
     const list = await runCli(['dlq', 'list', '--json', '--config', file]);
     expect(list.code).toBe(0);
     const letters = JSON.parse(list.stdout) as Record<string, unknown>[];
-    expect(letters).toEqual([{ id, channel: 'sms', type: 'SignIn', reason: expect.any(String), provider: 'http-sms', providerCode: 'http_400', attempts: 1, failedAt: expect.any(String) }]);
+    expect(letters).toEqual([{ id, channel: 'sms', type: 'SignIn', reason: 'permanent_failure', provider: 'http-sms', providerCode: 'http_400', attempts: 1, failedAt: expect.any(String) }]);
     expect(list.stdout).not.toContain('4155550123');
     expect(list.stdout).not.toContain('123456');
 
     const shown = await runCli(['dlq', 'show', id ?? '', '--config', file]);
     expect(shown.code).toBe(0);
-    expect(JSON.parse(shown.stdout)).toMatchObject({ id, providerCode: 'http_400' });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id, reason: 'permanent_failure', detail: expect.stringContaining('(http_400)'), providerCode: 'http_400' });
     expect((await runCli(['dlq', 'show', 'nope', '--config', file])).code).toBe(1);
 
     vendor.reply({ status: 200, body: {} });

@@ -3,10 +3,10 @@ import { Writable } from 'node:stream';
 import { DelayedError, Queue, type Job } from 'bullmq';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { queueSchema } from '../../src/config/schema.js';
+import { circuitBreakerSchema, queueSchema } from '../../src/config/schema.js';
 import { seal } from '../../src/crypto/envelope.js';
 import { generateKey, parseKeyRing } from '../../src/crypto/key-ring.js';
-import { listDeadLetters } from '../../src/dlq/operations.js';
+import { listDeadLetters, showDeadLetter } from '../../src/dlq/operations.js';
 import { rateLimited, retryable } from '../../src/errors/delivery-error.js';
 import { createLogger } from '../../src/log/logger.js';
 import type { JobData } from '../../src/messages/job-data.js';
@@ -17,6 +17,7 @@ import { createTemplateResolver, type TemplateResolver } from '../../src/templat
 import type { Connector } from '../../src/worker/connectors.js';
 import type { ConnectorHealth } from '../../src/worker/connector-health.js';
 import { createProcessor, isDeadLettered, type ProcessorDeps } from '../../src/worker/processor.js';
+import { backoffStrategy, RetryLater } from '../../src/worker/retry-later.js';
 
 /**
  * createProcessor with its hot-path dependencies injected (rate gate, sent marker, breaker), so a
@@ -46,7 +47,7 @@ const provider = (id: string, send: (m: OutgoingMessage) => Promise<SendResult> 
     },
     async close() {},
   };
-  return { connector: { name: id, channel: 'sms', provider: p } satisfies Connector, sent, calls: () => calls };
+  return { connector: { name: id, channel: 'sms', provider: p, breaker: circuitBreakerSchema.parse({}) } satisfies Connector, sent, calls: () => calls };
 };
 
 /** Circuit breakers kept in memory, recording what the processor reports. */
@@ -90,7 +91,6 @@ const harness = (chain: Connector[], over: Partial<ProcessorDeps> = {}, healthOv
     metrics: createWorkerMetrics(registry),
     logger: createLogger('debug', sink),
     shutdown: new AbortController().signal,
-    retryDelays: new WeakMap(),
     random: () => 0.5,
     ...over,
   };
@@ -149,7 +149,7 @@ describe('hot-path Redis failures before the send', () => {
     const { error } = (await outcome(h.process(job, 'token'))) as { error?: unknown };
     expect(isDeadLettered(error)).toBe(true);
     expect(parked).toEqual([]);
-    expect((await listDeadLetters({ deadLetters })).find((l) => l.id === id)).toMatchObject({ reason: 'rate gate failed; nothing sent; expires before next attempt' });
+    expect(await showDeadLetter({ deadLetters }, id)).toMatchObject({ reason: 'expires_before_retry', detail: 'rate gate failed; nothing sent; expires before next attempt' });
   });
 });
 
@@ -316,5 +316,19 @@ describe('parks spread out', () => {
     expect(a.calls()).toBe(0);
     expect(wakes.every((w) => w >= pausedUntil && w <= pausedUntil + 2000)).toBe(true);
     expect(new Set(wakes).size).toBe(3);
+  });
+});
+
+describe('a retry', () => {
+  it("throws a RetryLater carrying its delay (what BullMQ's backoff strategy reads) and the failure's message", async () => {
+    const failure = retryable({ provider: 'primary', code: 'http_503', message: 'down', retryAfterMs: 700 });
+    const a = provider('primary', () => Promise.reject(failure));
+    const h = harness([a.connector]);
+    const { error } = (await outcome(h.process(jobOf().job, 'token'))) as { error?: unknown };
+    expect(error).toBeInstanceOf(RetryLater);
+    // random 0.5: ¾ of the 100 ms backoff, raised to the vendor's Retry-After
+    expect(error).toMatchObject({ delayMs: 700, message: failure.message, failure });
+    expect(backoffStrategy({ type: 'exponential', delayMs: 100, maxDelayMs: 1000 })(1, 'otp', error as Error)).toBe(700);
+    expect(h.failures).toEqual(['primary']);
   });
 });
