@@ -5,7 +5,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { clampTimerMs } from '../abort/timer.js';
 import { withDeadline } from '../abort/with-deadline.js';
 import type { LoadedConfig } from '../config/load.js';
-import { configWarnings } from '../config/warnings.js';
+import { configWarnings } from '../startup/warnings.js';
 import { createIngestServer } from '../ingest/server.js';
 import { createProducer, type Producer } from '../producer/index.js';
 import { closeRedis, connectionFromConfig, createRedis } from '../redis/connection.js';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { clip, toIssues, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
-import type { Channel } from '../messages/types.js';
+import { DEFAULT_REDIS_URL } from '../messages/defaults.js';
+import { CHANNELS, type Channel } from '../messages/types.js';
 import type { Logger } from 'pino';
 import { instantiate, type Provider, type ProviderDefinition } from '../providers/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
@@ -31,6 +32,7 @@ export type LoadedConfig = {
   chains: Record<Channel, ParsedConnector[]>;
 };
 
+/** Every problem of a config file. A ValidationError by name, so the CLI exits 2 on it. */
 export class ConfigError extends ValidationError {
   constructor(issues: readonly ValidationIssue[]) {
     super(issues, 'config');
@@ -57,36 +59,51 @@ export const loadConfigFile = async (path: string, registry: ProviderRegistry, e
   return parseConfig(raw, registry, env);
 };
 
-/** Validates an already parsed config tree. */
+/** Validates an already parsed config tree. Throws ConfigError listing every problem. */
 export const parseConfig = (raw: unknown, registry: ProviderRegistry, env: NodeJS.ProcessEnv = process.env): LoadedConfig => {
   const substituted = substitute(raw, { env });
   const parsed = configSchema.safeParse(substituted.value);
-  const issues = [...substituted.issues];
-  if (!parsed.success) {
-    const unresolved = new Set(issues.map((i) => i.path));
-    issues.push(...toIssues(parsed.error).filter((i) => !unresolved.has(i.path)));
-    // Still check each connector's provider config, so one run lists every problem.
-    for (const channel of ['email', 'sms'] as const) {
-      const section = connectorSchemaSection.safeParse((substituted.value as Record<string, unknown> | null)?.[channel]);
-      if (section.success) parseChain({ active: '', fallback: [], connectors: section.data.connectors, circuitBreaker: circuitBreakerSchema.parse({}) }, channel, registry, issues);
-    }
-    throw new ConfigError(dedupe(issues));
-  }
+  if (!parsed.success) throw new ConfigError(dedupe(refusedIssues(parsed.error, substituted, registry)));
   const config = parsed.data;
-  config.redis.url ??= config.redis.cluster || config.redis.sentinel ? undefined : (env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  config.redis.url = redisUrlOf(config.redis, env);
+  const issues = [...substituted.issues];
   const chains = {
     email: config.email ? parseChain(config.email, 'email', registry, issues) : [],
     sms: config.sms ? parseChain(config.sms, 'sms', registry, issues) : [],
   };
-  if (config.security.encryptionKeys) {
-    try {
-      parseKeyRing(config.security.encryptionKeys);
-    } catch (error) {
-      issues.push({ path: 'security.encryptionKeys', message: (error as Error).message });
-    }
-  }
+  issues.push(...keyRingIssues(config.security));
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
   return { config, chains };
+};
+
+/**
+ * Everything wrong with a tree the schema refused: unset variables and unreadable files, the
+ * schema's issues (minus fields already reported unresolved) and, so one run lists every problem,
+ * each connector's provider config.
+ */
+const refusedIssues = (error: z.ZodError, substituted: ReturnType<typeof substitute>, registry: ProviderRegistry): ValidationIssue[] => {
+  const unresolved = new Set(substituted.issues.map((i) => i.path));
+  const issues = [...substituted.issues, ...toIssues(error).filter((i) => !unresolved.has(i.path))];
+  for (const channel of CHANNELS) {
+    const section = connectorSchemaSection.safeParse((substituted.value as Record<string, unknown> | null)?.[channel]);
+    if (section.success) parseChain({ active: '', fallback: [], connectors: section.data.connectors, circuitBreaker: circuitBreakerSchema.parse({}) }, channel, registry, issues);
+  }
+  return issues;
+};
+
+/** The URL to use when no cluster or sentinel is given: `redis.url`, else env REDIS_URL, else DEFAULT_REDIS_URL. */
+const redisUrlOf = (redis: Config['redis'], env: NodeJS.ProcessEnv): string | undefined =>
+  redis.url ?? (redis.cluster || redis.sentinel ? undefined : (env.REDIS_URL ?? DEFAULT_REDIS_URL));
+
+/** What the key ring itself refuses (key length, key ids), as a config issue. */
+const keyRingIssues = ({ encryptionKeys }: Config['security']): ValidationIssue[] => {
+  if (!encryptionKeys) return [];
+  try {
+    parseKeyRing(encryptionKeys);
+    return [];
+  } catch (error) {
+    return [{ path: 'security.encryptionKeys', message: (error as Error).message }];
+  }
 };
 
 /** Enough of a channel section to validate its connectors when the rest of the file is broken. */

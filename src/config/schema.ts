@@ -1,29 +1,38 @@
 import { z } from 'zod';
 import { clip } from '../errors/validation-error.js';
-import { channelSchema, templateTypeSchema } from '../messages/types.js';
+import {
+  DEFAULT_DURABILITY,
+  DEFAULT_MAX_TTL_SECONDS,
+  DEFAULT_MAX_WAITERS,
+  DEFAULT_PREFIX,
+  DEFAULT_QUEUE_NAME,
+  DEFAULT_TTL_SECONDS,
+  MAX_DURABILITY_REPLICAS,
+  MAX_TTL_LIMIT_SECONDS,
+} from '../messages/defaults.js';
+import { configTemplateSchema, localeTagSchema } from '../templates/schema.js';
 import { BUILTIN_DEFAULT_LOCALE } from '../templates/defaults/index.js';
-import { canonical } from '../templates/locale.js';
 
 const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
 const positiveInt = z.number().int().positive();
 
 export const redisSchema = z
   .strictObject({
-    /** @default env REDIS_URL, else redis://127.0.0.1:6379 */
+    /** @default env REDIS_URL, else DEFAULT_REDIS_URL (redis://127.0.0.1:6379) */
     url: redisUrl.optional(),
     /** Redis Cluster seed nodes, instead of `url`. */
     cluster: z.array(redisUrl).min(1).optional(),
     /** Sentinel, instead of `url`. */
     sentinel: z.strictObject({ name: z.string().min(1), nodes: z.array(redisUrl).min(1) }).optional(),
     /** BullMQ key prefix. The braces keep a queue on one Redis Cluster slot. @default "{otp}" */
-    prefix: z.string().min(1).default('{otp}'),
+    prefix: z.string().min(1).default(DEFAULT_PREFIX),
     /** SPEC §11: an enqueue is acknowledged only once `replicas` replicas hold it (Redis WAIT). */
     durability: z
       .strictObject({
         /** @default 0 (acknowledge once the primary has it) */
-        replicas: z.number().int().min(0).max(16).default(0),
+        replicas: z.number().int().min(0).max(MAX_DURABILITY_REPLICAS).default(DEFAULT_DURABILITY.replicas),
         /** How long WAIT may take before the enqueue counts as failed; at most 1000 so an ingest answer stays within 2 s. @default 500 */
-        timeoutMs: positiveInt.max(1000).default(500),
+        timeoutMs: positiveInt.max(1000).default(DEFAULT_DURABILITY.timeoutMs),
       })
       .prefault({}),
   })
@@ -41,19 +50,19 @@ export const backoffSchema = z.strictObject({
 export const queueSchema = z
   .strictObject({
     /** Dead letters go to "<name>-dead". @default otp */
-    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('otp'),
+    name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default(DEFAULT_QUEUE_NAME),
     /** Jobs in flight per worker process. @default 50 */
     concurrency: positiveInt.max(10_000).default(50),
     /** Attempts before a message is dead-lettered. @default 6 */
     attempts: positiveInt.max(100).default(6),
     backoff: backoffSchema.prefault({}),
     /** A message not delivered by its expiresAt is dropped. Default lifetime. @default 600 */
-    ttlSeconds: positiveInt.max(86_400).default(600),
+    ttlSeconds: positiveInt.max(86_400).default(DEFAULT_TTL_SECONDS),
     /**
      * The longest lifetime a message may ask for (`expiresAt`, `X-Expires-At`); longer is a
      * validation error. Keeps every timer within Node's limit and a code from living for weeks. @default 86400
      */
-    maxTtlSeconds: positiveInt.max(30 * 86_400).default(86_400),
+    maxTtlSeconds: positiveInt.max(MAX_TTL_LIMIT_SECONDS).default(DEFAULT_MAX_TTL_SECONDS),
     /**
      * How long a worker's lock on a job lasts without renewal; a worker killed hard has its jobs
      * picked up by another within about this time. @default 30000
@@ -106,22 +115,6 @@ export const channelConfigSchema = z
     });
   });
 
-/** A BCP 47 language tag (any case): checked here so a bad one is a config error, not a start-up crash. */
-const localeTagSchema = z.string().min(1).refine((tag) => canonical(tag) !== undefined, 'must be a BCP 47 language tag, e.g. en, pt-BR, zh-Hant');
-
-export const configTemplateSchema = z.strictObject({
-  channel: channelSchema,
-  type: templateTypeSchema,
-  /** BCP 47 tag; omitted = any language (used after the locale chain). */
-  locale: localeTagSchema.optional(),
-  subject: z.string().optional(),
-  content: z.string(),
-  /** Plain-text part for HTML mail; generated from content when absent. */
-  text: z.string().optional(),
-  /** @default text/plain for sms, text/html for email */
-  contentType: z.enum(['text/plain', 'text/html']).optional(),
-});
-
 export const limitsSchema = z.strictObject({
   /** Per recipient, shared by all producers. Logto's default: 10 per 600 s. */
   perRecipient: z.strictObject({ max: positiveInt.default(10), windowSeconds: positiveInt.default(600) }).prefault({}),
@@ -145,7 +138,7 @@ export const ingestSchema = z.strictObject({
   /** @default 16384 */
   bodyLimitBytes: positiveInt.default(16_384),
   /** Most `?wait=` requests waiting at once; one more is answered 503 before anything is enqueued. @default 1000 */
-  maxWaiters: positiveInt.max(100_000).default(1000),
+  maxWaiters: positiveInt.max(100_000).default(DEFAULT_MAX_WAITERS),
 });
 
 export const metricsSchema = z.strictObject({
@@ -182,4 +175,3 @@ export type ChannelConfig = z.infer<typeof channelConfigSchema>;
 export type ConnectorConfig = z.infer<typeof connectorSchema>;
 export type CircuitBreakerConfig = z.infer<typeof circuitBreakerSchema>;
 export type QueueConfig = z.infer<typeof queueSchema>;
-export type ConfigTemplate = z.infer<typeof configTemplateSchema>;

@@ -5,6 +5,7 @@ import { parseKeyRing, type KeyRing } from '../crypto/key-ring.js';
 import { toIssues, ValidationError } from '../errors/validation-error.js';
 import { createLimitChecker, type ProducerLimits } from '../limits/producer-limits.js';
 import { createEnqueuedCounter } from '../metrics/metrics.js';
+import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME } from '../messages/defaults.js';
 import { messageJobOptions, type JobData, type Outcome } from '../messages/job-data.js';
 import { openMessageQueues } from '../messages/queues.js';
 import { createRedis, ensureReady, isRedisInstance, type ConnectionSpec } from '../redis/connection.js';
@@ -87,7 +88,7 @@ const jobDataOf = (message: ValidSendInput, stamp: { id: string; enqueuedAt: num
 };
 
 export const createProducer = (options: ProducerOptions): Producer => {
-  const { queue: name = 'otp', prefix = '{otp}' } = options;
+  const { queue: name = DEFAULT_QUEUE_NAME, prefix = DEFAULT_PREFIX } = options;
   const { ttlSeconds, maxTtlSeconds, maxWaiters, durability } = parseTuning(options);
   // Options are checked before a connection is opened: a bad ring must not leave one behind.
   const ring = options.encryptionKeys ? parseKeyRing(options.encryptionKeys) : undefined;

@@ -1,17 +1,23 @@
 import { z } from 'zod';
 import { toIssues, ValidationError } from '../errors/validation-error.js';
-
-const MAX_TTL_LIMIT_SECONDS = 30 * 86_400;
+import {
+  DEFAULT_DURABILITY,
+  DEFAULT_MAX_TTL_SECONDS,
+  DEFAULT_MAX_WAITERS,
+  DEFAULT_TTL_SECONDS,
+  MAX_DURABILITY_REPLICAS,
+  MAX_TTL_LIMIT_SECONDS,
+} from '../messages/defaults.js';
 
 /** The producer's numeric options (the connection, keys and limits are checked where they are used). */
 const tuningSchema = z
   .object({
-    ttlSeconds: z.number().int().positive().default(600),
-    maxTtlSeconds: z.number().int().positive().max(MAX_TTL_LIMIT_SECONDS).default(86_400),
-    maxWaiters: z.number().int().positive().default(1000),
+    ttlSeconds: z.number().int().positive().default(DEFAULT_TTL_SECONDS),
+    maxTtlSeconds: z.number().int().positive().max(MAX_TTL_LIMIT_SECONDS).default(DEFAULT_MAX_TTL_SECONDS),
+    maxWaiters: z.number().int().positive().default(DEFAULT_MAX_WAITERS),
     durability: z
-      .strictObject({ replicas: z.number().int().min(0).max(16), timeoutMs: z.number().int().positive() })
-      .default({ replicas: 0, timeoutMs: 500 }),
+      .strictObject({ replicas: z.number().int().min(0).max(MAX_DURABILITY_REPLICAS), timeoutMs: z.number().int().positive() })
+      .default(() => ({ ...DEFAULT_DURABILITY })),
   })
   .refine((o) => o.ttlSeconds <= o.maxTtlSeconds, { path: ['ttlSeconds'], message: 'must not exceed maxTtlSeconds' });
 

@@ -1,5 +1,6 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { OtpCourierError } from '../errors/base.js';
+import { DEFAULT_REDIS_URL } from '../messages/defaults.js';
 
 /** A URL, Cluster seed nodes, a Sentinel set, or an ioredis instance the caller owns. */
 export type ConnectionSpec = string | { cluster: readonly string[] } | { sentinel: { name: string; nodes: readonly string[] } } | Redis | Cluster;
@@ -154,7 +155,7 @@ export const closeRedis = async (connection: Redis | Cluster, ms = 500): Promise
 
 /** The connection spec a config's `redis:` section describes. */
 export const connectionFromConfig = (redis: { url?: string | undefined; cluster?: string[] | undefined; sentinel?: { name: string; nodes: string[] } | undefined }) =>
-  redis.cluster ? { cluster: redis.cluster } : redis.sentinel ? { sentinel: redis.sentinel } : (redis.url ?? 'redis://127.0.0.1:6379');
+  redis.cluster ? { cluster: redis.cluster } : redis.sentinel ? { sentinel: redis.sentinel } : (redis.url ?? DEFAULT_REDIS_URL);
 
 /** Redis did not become ready in time: the call was not made; retry once Redis is back. */
 export class RedisUnavailableError extends OtpCourierError {

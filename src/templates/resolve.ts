@@ -1,4 +1,4 @@
-import type { ConfigTemplate } from '../config/schema.js';
+import type { ConfigTemplate } from './schema.js';
 import { DeliveryError } from '../errors/delivery-error.js';
 import type { Channel, ContentType, Payload, TemplateType } from '../messages/types.js';
 import type { ConnectorTemplate, MessageContent, Provider } from '../providers/types.js';

@@ -4,7 +4,7 @@ import { htmlToText } from '../../src/templates/html-to-text.js';
 import { localeChain, messageLocale } from '../../src/templates/locale.js';
 import { createTemplateResolver, renderContent } from '../../src/templates/resolve.js';
 import type { ConnectorTemplate, Provider } from '../../src/providers/types.js';
-import type { ConfigTemplate } from '../../src/config/schema.js';
+import type { ConfigTemplate } from '../../src/templates/schema.js';
 import type { TemplateType } from '../../src/messages/types.js';
 
 describe('compileTemplate (Logto semantics)', () => {
@@ -109,6 +109,20 @@ describe('template resolution matrix', () => {
 describe('htmlToText', () => {
   it('keeps text, links and paragraphs', () => {
     expect(htmlToText('<html><head><style>p{}</style></head><body><p>Hello&nbsp;<b>there</b></p><p><a href="https://x.io/a">Join</a></p>&#x27;&#39;&lt;</body></html>')).toBe("Hello there\n\nJoin (https://x.io/a)\n\n''<");
+  });
+
+  it.each([
+    ['<p>{{user.name}}님, 로그인 코드는 <b>{{code}}</b> 입니다.</p>', '{{user.name}}님, 로그인 코드는 {{code}} 입니다.'],
+    ['<p><a href="{{link}}">{{link}}</a></p>', '{{link}}'],
+    ['<h1>Your code</h1><p>Enter it</p>', 'Your code\n\nEnter it'],
+    ['<div>one</div><div>two</div>', 'one\n\ntwo'],
+    ['<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>after', 'ab\n\nc\n\nafter'],
+    ['line<br>next', 'line\nnext'],
+    ['<title>T</title><script>x()</script><img src="logo.png" alt="Logo">text', 'text'],
+    ['<p>Code\u00a0: {{code}}</p>', 'Code\u00a0: {{code}}'],
+    [`<p>${'word '.repeat(40)}</p>`, 'word '.repeat(40).trim()],
+  ])('%j → %j', (html, text) => {
+    expect(htmlToText(html)).toBe(text);
   });
 });
 

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../config/load.js';
-import { configWarnings } from '../../config/warnings.js';
+import { configWarnings } from '../../startup/warnings.js';
 import { createLogger } from '../../log/logger.js';
 import { buildConnectors, closeConnectors } from '../../worker/connectors.js';
 import { configPath, loadCliConfig, type GlobalOptions } from '../context.js';
