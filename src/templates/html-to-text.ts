@@ -1,29 +1,25 @@
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+import { compile, type SelectorDefinition } from 'html-to-text';
+
+/** Block elements that end a paragraph in the text part: one blank line around each. */
+const PARAGRAPHS = ['p', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'tr', 'section', 'article', 'header', 'footer'];
+
+const SELECTORS: SelectorDefinition[] = [
+  // `text (https://…)`, or the bare URL when the label is the URL (as with `{{link}}`); `#` anchors drop their target.
+  { selector: 'a', options: { linkBrackets: ['(', ')'], hideLinkHrefIfSameAsText: true } },
+  // Headings keep their case, and layout tables and rows read as paragraphs, not as data tables.
+  ...PARAGRAPHS.map((selector) => ({ selector, format: 'block', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } })),
+  { selector: 'ul', options: { itemPrefix: '- ' } },
+  { selector: 'img', format: 'skip' },
+  { selector: 'title', format: 'skip' },
+];
+
+/** Compiled once: html-to-text builds its selector tree per `compile`, not per document. */
+const convert = compile({ wordwrap: false, selectors: SELECTORS });
 
 /**
  * A plain-text part from an HTML template, done once per template at start-up (placeholders
- * survive as text and are rendered afterwards). Links keep their target: `text (https://…)`.
+ * survive as text and are rendered afterwards). Lines are never wrapped: the mail client does
+ * that. An `&nbsp;` (HTML layout spacing) reads as an ordinary space; a typed no-break space, as
+ * French puts before `:`, is kept.
  */
-export const htmlToText = (html: string): string =>
-  html
-    .replace(/<(head|style|script|title)\b[^>]*>[\s\S]*?<\/\1>/gi, '')
-    .replace(/<a\b[^>]*href\s*=\s*["']([^"']+)["'][^>]*>([\s\S]*?)<\/a>/gi, (_, href: string, label: string) => {
-      const text = label.replace(/<[^>]+>/g, '').trim();
-      return text && text !== href ? `${text} (${href})` : href;
-    })
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|h[1-6]|li|tr|table|section|article|header|footer)>/gi, '\n\n')
-    .replace(/<li\b[^>]*>/gi, '- ')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&(#?\w+);/g, (m, name: string) => ENTITIES[name] ?? decodeNumeric(name) ?? m)
-    .replace(/[ \t]+/g, ' ')
-    .replace(/ *\n */g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-
-const decodeNumeric = (name: string): string | undefined => {
-  const match = /^#(x[0-9a-f]+|\d+)$/i.exec(name);
-  if (!match?.[1]) return undefined;
-  const code = match[1].startsWith('x') || match[1].startsWith('X') ? Number.parseInt(match[1].slice(1), 16) : Number(match[1]);
-  return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
-};
+export const htmlToText = (html: string): string => convert(html.replaceAll('&nbsp;', ' '));
