@@ -12,7 +12,5 @@ export abstract class OtpCourierError extends Error {
  * package, or a dual ESM/CJS load), where `instanceof` does not: an instance of the class, or any
  * Error carrying its name. `name` is checked against the class's literal name at compile time.
  */
-export const errorGuard =
-  <E extends OtpCourierError>(type: abstract new (...args: never[]) => E, name: E['name']) =>
-  (error: unknown): error is E =>
-    error instanceof type || (error instanceof Error && error.name === name);
+export const errorGuard = <E extends OtpCourierError>(type: abstract new (...args: never[]) => E, name: E['name']) =>
+  (error: unknown): error is E => error instanceof type || (error instanceof Error && error.name === name);

@@ -101,7 +101,7 @@ export const createTemplateResolver = (templates: readonly ConfigTemplate[], def
   const withSubject = (t: LocalCompiled, channel: Channel, type: string, locale: string, chain: readonly string[]): LocalCompiled => {
     if (channel !== 'email' || t.subject) return t;
     let byLocale = subjectCache.get(t);
-    if (!byLocale) subjectCache.set(t, (byLocale = new Map()));
+    if (!byLocale) subjectCache.set(t, (byLocale = new Map<string, LocalCompiled>()));
     let done = byLocale.get(locale);
     if (!done) {
       done = borrowSubject(t, type, chain, builtin);
