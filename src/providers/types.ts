@@ -103,12 +103,8 @@ export type ProviderDefinition<Schema extends z.ZodType = z.ZodType> = {
   create(config: z.infer<Schema>, deps: ProviderDeps): ProviderImpl;
 };
 
-/**
- * What a provider's factory returns. `id` and `channel` come from the definition and the config
- * (through `instantiate`), never from the factory; the optional fields only tolerate factories not
- * yet converted.
- */
-export type ProviderImpl = Omit<Provider, 'id' | 'channel'> & { readonly id?: string; readonly channel?: Channel };
+/** What a provider's factory returns: `id` and `channel` come from the definition and the config, through `instantiate`. */
+export type ProviderImpl = Omit<Provider, 'id' | 'channel'>;
 
 /** Keeps the definition's config type tied to its schema. */
 export const defineProvider = <Schema extends z.ZodType>(definition: ProviderDefinition<Schema>): ProviderDefinition<Schema> =>

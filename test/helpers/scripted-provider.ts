@@ -27,9 +27,7 @@ export const createScriptedProvider = (id = 'scripted', initial: Step[] = ['ok']
       id,
       channels: ['email', 'sms'],
       configSchema: z.strictObject({}),
-      create: (_config, { channel }) => ({
-        id,
-        channel,
+      create: () => ({
         templates: [],
         acceptsRenderedContent: true,
         async send(message) {

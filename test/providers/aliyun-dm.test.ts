@@ -8,7 +8,7 @@ import { describeTransportBehaviour } from './support/transport.js';
 import { aliyunDmProvider } from '../../src/providers/aliyun-dm/index.js';
 import { aliyunDmConfigSchema, dmBaseUrl, DM_REGIONS } from '../../src/providers/aliyun-dm/config.js';
 import { classifyDmError } from '../../src/providers/aliyun-dm/errors.js';
-import { signRpc } from '../../src/providers/aliyun-rpc/signature.js';
+import { signRpc } from './support/aliyun-rpc.js';
 import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
 
 const deps = { name: 'primary', channel: 'email' as const, logger: pino({ level: 'silent' }) };

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandIn, type StandIn } from '../helpers/http-stand-in.js';
-import { canonicalQuery, percentEncode, signRpc, stringToSign } from '../../src/providers/aliyun-rpc/signature.js';
-import { createAliyunRpcClient, formatTimestamp, signedFormBody, signedParams } from '../../src/providers/aliyun-rpc/call.js';
-import { aliyunErrorCode, classifyAliyunCommonCode } from '../../src/providers/aliyun-rpc/errors.js';
+import { canonicalQuery, percentEncode } from '../../src/providers/aliyun-rpc/signature.js';
+import { formatTimestamp, signedFormBody } from '../../src/providers/aliyun-rpc/request.js';
+import { aliyunErrorCode } from '../../src/providers/aliyun-rpc/errors.js';
+import { classifyAliyunCommonCode, createAliyunRpcClient, signedParams, signRpc, stringToSign } from './support/aliyun-rpc.js';
 
 /**
  * Alibaba Cloud "Request signature" (RPC, signature v1.0), worked example: DescribeRegions with

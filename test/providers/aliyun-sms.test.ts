@@ -8,10 +8,9 @@ import { describeTransportBehaviour } from './support/transport.js';
 import { aliyunSmsProvider } from '../../src/providers/aliyun-sms/index.js';
 import { aliyunSmsConfigSchema } from '../../src/providers/aliyun-sms/config.js';
 import { classifySmsCode } from '../../src/providers/aliyun-sms/errors.js';
-import { isChinaNumber, toAliyunPhoneNumber } from '../../src/providers/aliyun-sms/phone.js';
-import { toTemplateParam } from '../../src/providers/aliyun-sms/template-param.js';
+import { isChinaNumber, toAliyunPhoneNumber, toTemplateParam } from '../../src/providers/aliyun-sms/request.js';
 import { msUntilNextChinaDay, msUntilNextChinaMonth } from '../../src/providers/shared/china-time.js';
-import { signRpc } from '../../src/providers/aliyun-rpc/signature.js';
+import { signRpc } from './support/aliyun-rpc.js';
 import type { OutgoingMessage, Provider } from '../../src/providers/types.js';
 
 const deps = { name: 'primary', channel: 'sms' as const, logger: pino({ level: 'silent' }) };

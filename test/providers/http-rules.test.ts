@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { permanent } from '../../src/errors/delivery-error.js';
 import { acceptReply, UNEXPECTED_RESPONSE } from '../../src/providers/http/accept.js';
 import { declaredLength, MAX_RESPONSE_BODY_BYTES, readCappedBody } from '../../src/providers/http/body-limit.js';
-import { codeTable } from '../../src/providers/shared/code-table.js';
+import { codeTable } from '../../src/providers/http/rules.js';
 import { PROTOTYPE_CODES } from './support/hostile.js';
 
 const CHUNK = 16 * 1024;

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { DeliveryError, permanent, rateLimited, retryable } from '../../errors/delivery-error.js';
 import { parseJsonAs } from '../http/json.js';
-import { codeTable } from '../shared/code-table.js';
+import { codeTable, connector, families, firstOf, message, NO_WAIT, retry, throttled } from '../http/rules.js';
 
 /** Body of every RPC gateway error (and of product errors with a non-2xx status). */
-export const aliyunErrorBodySchema = z.object({
+const aliyunErrorBodySchema = z.object({
   Code: z.string(),
   Message: z.string().optional(),
   RequestId: z.string().optional(),
@@ -15,23 +14,18 @@ export const aliyunErrorBodySchema = z.object({
 /** The vendor code of an error body, if the body is one. Never returns the message text. */
 export const aliyunErrorCode = (body: string): string | undefined => parseJsonAs(aliyunErrorBodySchema, body)?.Code;
 
+const credentials = connector('provider rejected credentials or permissions');
+const badRequest = connector('provider rejected the request format');
 /** API QPS throttles are per second: a short wait is enough. */
-const THROTTLE_WAIT_MS = 1_000;
-
-type Mapper = (provider: string, code: string) => DeliveryError;
-const credentials: Mapper = (provider, code) =>
-  permanent({ provider, code, message: 'provider rejected credentials or permissions', scope: 'connector' });
-const badRequest: Mapper = (provider, code) =>
-  permanent({ provider, code, message: 'provider rejected the request format', scope: 'connector' });
-const throttled: Mapper = (provider, code) =>
-  rateLimited({ provider, code, message: 'rate limited by provider', retryAfterMs: THROTTLE_WAIT_MS });
-const unavailable: Mapper = (provider, code) => retryable({ provider, code, message: 'provider temporarily unavailable' });
+const throttle = throttled('rate limited by provider', 1_000);
+/** Aliyun sends no `Retry-After`: the worker's backoff decides. */
+const unavailable = retry('provider temporarily unavailable', NO_WAIT);
 
 /**
  * Aliyun's common (gateway) error codes, shared by every RPC product: authentication and
  * signing, clock, throttling and server errors. Product codes are mapped by each provider.
  */
-const COMMON = codeTable<Mapper>({
+const COMMON = codeTable({
   SignatureDoesNotMatch: credentials,
   IncompleteSignature: credentials,
   'InvalidAccessKeyId.NotFound': credentials,
@@ -47,8 +41,7 @@ const COMMON = codeTable<Mapper>({
   'InvalidSecurityToken.Malformed': credentials,
   'InvalidSecurityToken.MismatchWithAccessKey': credentials,
   // Our clock is off by more than the gateway allows: retrying with the same clock will not help.
-  'InvalidTimeStamp.Expired': (provider, code) =>
-    permanent({ provider, code, message: 'request timestamp rejected (check the host clock)', scope: 'connector' }),
+  'InvalidTimeStamp.Expired': connector('request timestamp rejected (check the host clock)'),
   'InvalidTimeStamp.Format': badRequest,
   MissingParameter: badRequest,
   InvalidVersion: badRequest,
@@ -56,30 +49,29 @@ const COMMON = codeTable<Mapper>({
   'InvalidApi.NotFound': badRequest,
   UnsupportedHTTPMethod: badRequest,
   'InvalidProtocol.NeedSsl': badRequest,
-  InvalidParameter: (provider, code) => permanent({ provider, code, message: 'provider rejected a parameter' }),
+  InvalidParameter: message('provider rejected a parameter'),
   // A new nonce is drawn for every attempt, so the next one will pass.
   SignatureNonceUsed: unavailable,
-  Throttling: throttled,
-  'Throttling.User': throttled,
-  'Throttling.Api': throttled,
-  'Throttling.AntiBrush': throttled,
-  'ServiceUnavailable.Throttling': throttled,
+  Throttling: throttle,
+  'Throttling.User': throttle,
+  'Throttling.Api': throttle,
+  'Throttling.AntiBrush': throttle,
+  'ServiceUnavailable.Throttling': throttle,
   InternalError: unavailable,
   ServiceUnavailable: unavailable,
   ServiceTimeout: unavailable,
 });
 
-const PREFIXES: ReadonlyArray<readonly [string, Mapper]> = [
-  ['InvalidAccessKeyId.', credentials],
-  ['InvalidSecurityToken.', credentials],
-  ['Forbidden.', credentials],
-  ['Throttling.', throttled],
-];
-
-/** Maps a common Aliyun gateway error code; undefined when the code is not a common one. */
-export const classifyAliyunCommonCode = (provider: string, code: string): DeliveryError | undefined => {
-  const exact = COMMON.get(code);
-  if (exact) return exact(provider, code);
-  const byPrefix = PREFIXES.find(([prefix]) => code.startsWith(prefix));
-  return byPrefix ? byPrefix[1](provider, code) : undefined;
-};
+/**
+ * The common Aliyun gateway codes, exact or by family; a product's own codes (`isv.*`, …) are not
+ * here: each provider's table comes first.
+ */
+export const ALIYUN_COMMON_RULES = firstOf(
+  COMMON,
+  families([
+    ['InvalidAccessKeyId.', credentials],
+    ['InvalidSecurityToken.', credentials],
+    ['Forbidden.', credentials],
+    ['Throttling.', throttle],
+  ]),
+);

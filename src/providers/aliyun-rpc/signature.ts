@@ -27,19 +27,11 @@ export const canonicalQuery = (params: Readonly<Record<string, string>>): string
     .join('&');
 
 /** `METHOD&%2F&<percent-encoded canonical query>`, from a query `canonicalQuery` built. */
-const canonicalStringToSign = (method: 'GET' | 'POST', query: string): string => `${method}&${percentEncode('/')}&${percentEncode(query)}`;
-
-/** `METHOD&%2F&<percent-encoded canonical query>`. */
-export const stringToSign = (method: 'GET' | 'POST', params: Readonly<Record<string, string>>): string =>
-  canonicalStringToSign(method, canonicalQuery(params));
+export const canonicalStringToSign = (method: 'GET' | 'POST', query: string): string => `${method}&${percentEncode('/')}&${percentEncode(query)}`;
 
 /**
- * `signRpc` over a query `canonicalQuery` already built, for callers that also send that query
- * (the form body), so it is encoded and sorted once.
+ * Base64(HMAC-SHA1(key = `<secret>&`, StringToSign)) over a query `canonicalQuery` already built:
+ * the caller also sends that query (the form body), so it is encoded and sorted once.
  */
 export const signCanonical = (method: 'GET' | 'POST', query: string, accessKeySecret: string): string =>
   createHmac('sha1', `${accessKeySecret}&`).update(canonicalStringToSign(method, query), 'utf8').digest('base64');
-
-/** Base64(HMAC-SHA1(key = `<secret>&`, StringToSign)). */
-export const signRpc = (method: 'GET' | 'POST', params: Readonly<Record<string, string>>, accessKeySecret: string): string =>
-  signCanonical(method, canonicalQuery(params), accessKeySecret);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { transportFields } from '../shared/config-fields.js';
+import type { RemoteTemplate } from '../types.js';
 
 /**
  * Logto's `SmsTemplateType`: 0 notification, 1 promotion, 2 verification code, 6 international,
@@ -42,3 +43,7 @@ export type AliyunSmsConfig = z.infer<typeof aliyunSmsConfigSchema>;
 
 /** SendSms endpoint (Short Message Service API, version 2017-05-25). */
 export const DEFAULT_SMS_ENDPOINT = 'https://dysmsapi.aliyuncs.com';
+
+/** Logto's templates as remote templates: the worker hands the ref back in `content.ref`. */
+export const toRemoteTemplates = (templates: AliyunSmsConfig['templates']): RemoteTemplate[] =>
+  templates.map(({ usageType, templateCode, type }) => ({ kind: 'remote', usageType, ref: { templateCode, type } }));

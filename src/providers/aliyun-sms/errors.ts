@@ -1,57 +1,41 @@
 import { z } from 'zod';
-import { DeliveryError, permanent, rateLimited, retryable } from '../../errors/delivery-error.js';
-import { acceptReply, isSuccessStatus } from '../http/accept.js';
-import { classifyHttpStatus } from '../http/classify-status.js';
-import type { HttpResponse } from '../http/client.js';
+import type { DeliveryError } from '../../errors/delivery-error.js';
+import { classifyFailure, type HttpFailure } from '../http/classify.js';
 import { parseJsonAs } from '../http/json.js';
-import { classifyAliyunCommonCode } from '../aliyun-rpc/errors.js';
+import { codeTable, connector, families, firstOf, message, NO_WAIT, otherwise, retry, throttled, type RuleContext } from '../http/rules.js';
+import { ALIYUN_COMMON_RULES } from '../aliyun-rpc/errors.js';
 import { msUntilNextChinaDay, msUntilNextChinaMonth } from '../shared/china-time.js';
-import { codeTable } from '../shared/code-table.js';
-import type { SendResult } from '../types.js';
 
 const PROVIDER = 'aliyun-sms';
 
-/** SendSms answers (success and business errors alike, usually with HTTP 200). */
-export const sendSmsResponseSchema = z.object({
+/** SendSms answers (success and business errors alike, usually with HTTP 200); only `Code` and `Message` are read. */
+const sendSmsResponseSchema = z.object({
   Code: z.string(),
   Message: z.string().optional(),
   RequestId: z.string().optional(),
   BizId: z.string().optional(),
 });
-export type SendSmsResponse = z.infer<typeof sendSmsResponseSchema>;
 
-/** A 2xx SendSms answer we recognise: `Code: OK` with its `BizId`, or a business error `Code`. */
-const sendSmsAnswerSchema = z.union([
-  z.object({ Code: z.literal('OK'), BizId: z.string().min(1) }).transform((b) => ({ bizId: b.BizId })),
-  z
-    .object({ Code: z.string().refine((code) => code !== 'OK'), Message: z.string().optional() })
-    .transform((b) => ({ refused: b.Code, message: b.Message ?? '' })),
-]);
-
-type Context = { code: string; message: string; now: number };
-type Mapper = (ctx: Context) => DeliveryError;
-
-const badNumber: Mapper = ({ code }) => permanent({ provider: PROVIDER, code, message: 'recipient number rejected' });
-const badContent: Mapper = ({ code }) => permanent({ provider: PROVIDER, code, message: 'template variables or content rejected' });
-const badSetup: Mapper = ({ code }) =>
-  permanent({ provider: PROVIDER, code, message: 'signature, template or account setup rejected', scope: 'connector' });
-const account: Mapper = ({ code }) =>
-  permanent({ provider: PROVIDER, code, message: 'account unavailable (balance, subscription or permissions)', scope: 'connector' });
-const platform: Mapper = ({ code }) => retryable({ provider: PROVIDER, code, message: 'provider temporarily unavailable' });
+const badNumber = message('recipient number rejected');
+const badContent = message('template variables or content rejected');
+const badSetup = connector('signature, template or account setup rejected');
+const account = connector('account unavailable (balance, subscription or permissions)');
+/** Aliyun sends no `Retry-After`: the worker's backoff decides. */
+const platform = retry('provider temporarily unavailable', NO_WAIT);
 
 /**
  * `isv.BUSINESS_LIMIT_CONTROL` is Aliyun's per-number flow control (by default 1 a minute,
  * 5 an hour, 10 a day for verification codes); its message names the window that tripped.
  * Only the window is read from the message, which is never copied into the error.
  */
-const flowControlWaitMs = (message: string, now: number): number => {
-  if (message.includes('天级') || /\bday\b/i.test(message)) return msUntilNextChinaDay(now);
-  if (message.includes('小时级') || /\bhour\b/i.test(message)) return 3_600_000;
+const flowControlWaitMs = ({ text, now }: RuleContext): number => {
+  if (text.includes('天级') || /\bday\b/i.test(text)) return msUntilNextChinaDay(now);
+  if (text.includes('小时级') || /\bhour\b/i.test(text)) return 3_600_000;
   return 60_000;
 };
 
 /** SendSms business codes (Short Message Service "API error codes"). */
-const SMS_CODES = codeTable<Mapper>({
+const SMS_CODES = codeTable({
   'isv.MOBILE_NUMBER_ILLEGAL': badNumber,
   'isv.MOBILE_COUNT_OVER_LIMIT': badNumber,
   'isv.INVALID_PARAMETERS': badContent,
@@ -85,41 +69,23 @@ const SMS_CODES = codeTable<Mapper>({
   'isp.RAM_PERMISSION_DENY': account,
   'isp.SYSTEM_ERROR': platform,
   'isv.SYSTEM_ERROR': platform,
-  'isv.BUSINESS_LIMIT_CONTROL': ({ code, message, now }) =>
-    rateLimited({ provider: PROVIDER, code, message: 'per-number flow control', retryAfterMs: flowControlWaitMs(message, now), scope: 'message' }),
-  'isv.DAY_LIMIT_CONTROL': ({ code, now }) =>
-    rateLimited({ provider: PROVIDER, code, message: 'daily sending quota reached', retryAfterMs: msUntilNextChinaDay(now) }),
-  'isv.MONTH_LIMIT_CONTROL': ({ code, now }) =>
-    rateLimited({ provider: PROVIDER, code, message: 'monthly sending quota reached', retryAfterMs: msUntilNextChinaMonth(now) }),
+  'isv.BUSINESS_LIMIT_CONTROL': throttled('per-number flow control', flowControlWaitMs, 'message'),
+  'isv.DAY_LIMIT_CONTROL': throttled('daily sending quota reached', ({ now }) => msUntilNextChinaDay(now)),
+  'isv.MONTH_LIMIT_CONTROL': throttled('monthly sending quota reached', ({ now }) => msUntilNextChinaMonth(now)),
 });
 
-const knownCode = (ctx: Context): DeliveryError | undefined =>
-  SMS_CODES.get(ctx.code)?.(ctx) ?? classifyAliyunCommonCode(PROVIDER, ctx.code);
+/** SMS codes, then Aliyun common codes. */
+const KNOWN_CODES = firstOf(SMS_CODES, ALIYUN_COMMON_RULES);
 
-/**
- * Maps a SendSms `Code` other than `OK`: SMS codes, then Aliyun common codes, then by family
- * (`isp.*` platform errors retry, other unknown codes are permanent for the message).
- */
-export const classifySmsCode = (code: string, message = '', now = Date.now()): DeliveryError => {
-  const ctx = { code, message, now };
-  return knownCode(ctx) ?? (code.startsWith('isp.') ? platform(ctx) : badContent(ctx));
-};
+/** A `Code` in a 2xx answer is always a refusal: unknown ones by family (`isp.*` platform errors retry), else about the message. */
+const ANSWER_CODES = firstOf(KNOWN_CODES, families([['isp.', platform]]), otherwise(badContent));
 
-/** Gateway errors (signature, throttling) come with 4xx/5xx and the same `Code` field. */
-export const classifySendSmsError = (res: Pick<HttpResponse, 'status' | 'headers' | 'body'>, now = Date.now()): DeliveryError => {
-  const body = parseJsonAs(sendSmsResponseSchema, res.body);
-  const known = body ? knownCode({ code: body.Code, message: body.Message ?? '', now }) : undefined;
-  return known ?? classifyHttpStatus({ provider: PROVIDER, status: res.status, headers: res.headers, code: body?.Code });
-};
+/** Maps a SendSms `Code` other than `OK` (in a 2xx answer), with its `Message` for the wait. */
+export const classifySmsCode = (code: string, text = '', now = Date.now()): DeliveryError =>
+  classifyFailure(ANSWER_CODES, { provider: PROVIDER, status: 200, code, text }, now);
 
-/**
- * A SendSms reply: `Code: OK` is sent; business errors come with HTTP 200 and are classified; any
- * other 2xx is unexpected; the rest throws.
- */
-export const readSendSmsReply = (res: HttpResponse, now = Date.now()): SendResult => {
-  if (!isSuccessStatus(res.status)) throw classifySendSmsError(res, now);
-  return acceptReply(res, sendSmsAnswerSchema, (answer) => {
-    if ('refused' in answer) throw classifySmsCode(answer.refused, answer.message, now);
-    return { providerMessageId: answer.bizId };
-  });
+/** Gateway errors (signature, throttling) come with 4xx/5xx and the same `Code` field; unknown codes leave it to the status. */
+export const classifySendSmsError = ({ status, headers, body }: HttpFailure, now = Date.now()): DeliveryError => {
+  const parsed = parseJsonAs(sendSmsResponseSchema, body);
+  return classifyFailure(KNOWN_CODES, { provider: PROVIDER, status, headers, code: parsed?.Code, text: parsed?.Message ?? '' }, now);
 };

@@ -1,36 +1,11 @@
-import { defineProvider, type RemoteTemplate } from '../types.js';
-import { createAliyunRpcClient } from '../aliyun-rpc/call.js';
-import { aliyunSmsConfigSchema, DEFAULT_SMS_ENDPOINT, type AliyunSmsConfig } from './config.js';
-import { readSendSmsReply } from './errors.js';
-import { buildSendSmsParams, SMS_ACTION, SMS_API_VERSION } from './request.js';
-
-/** Logto's templates as remote templates: the worker hands the ref back in `content.ref`. */
-export const toRemoteTemplates = (templates: AliyunSmsConfig['templates']): RemoteTemplate[] =>
-  templates.map(({ usageType, templateCode, type }) => ({ kind: 'remote', usageType, ref: { templateCode, type } }));
+import { httpProvider } from '../http/provider.js';
+import { aliyunSmsConfigSchema, DEFAULT_SMS_ENDPOINT, toRemoteTemplates } from './config.js';
+import { aliyunSmsVendor } from './request.js';
 
 /** Aliyun Short Message Service (`SendSms`, RPC signature v1.0), Logto's `connector-aliyun-sms`. */
-export const aliyunSmsProvider = defineProvider({
-  id: 'aliyun-sms',
-  channels: ['sms'],
-  configSchema: aliyunSmsConfigSchema,
-  create(config, { channel }) {
-    const rpc = createAliyunRpcClient({
-      baseUrl: config.endpoint ?? DEFAULT_SMS_ENDPOINT,
-      provider: 'aliyun-sms',
-      timeoutMs: config.timeoutMs,
-      accessKeyId: config.accessKeyId,
-      accessKeySecret: config.accessKeySecret,
-      version: SMS_API_VERSION,
-    });
-    return {
-      id: 'aliyun-sms',
-      channel,
-      templates: toRemoteTemplates(config.templates),
-      acceptsRenderedContent: false,
-      async send(message, { signal }) {
-        return readSendSmsReply(await rpc.call(SMS_ACTION, buildSendSmsParams(config, message), signal));
-      },
-      close: () => rpc.close(),
-    };
-  },
+export const aliyunSmsProvider = httpProvider({ id: 'aliyun-sms', channels: ['sms'], configSchema: aliyunSmsConfigSchema }, {
+  baseUrl: (config) => config.endpoint ?? DEFAULT_SMS_ENDPOINT,
+  templates: (config) => toRemoteTemplates(config.templates),
+  acceptsRenderedContent: false,
+  vendor: aliyunSmsVendor,
 });

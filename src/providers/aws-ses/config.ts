@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { transportFields } from '../shared/config-fields.js';
-import { logtoEmailTemplateSchema } from '../shared/templates.js';
+import { emailTemplatesField } from '../shared/templates.js';
 
 /** Logto's `connector-aws-ses` config, unchanged, plus `endpoint` and `timeoutMs`. */
 export const awsSesConfigSchema = z.strictObject({
@@ -15,7 +15,7 @@ export const awsSesConfigSchema = z.strictObject({
   /** `FromEmailAddressIdentityArn`, for sending authorization (cross-account identities). */
   emailAddressIdentityArn: z.string().optional(),
   /** Logto's `{usageType, subject, content}` templates; content is HTML. @default [] (the worker's built-in templates apply) */
-  templates: z.array(logtoEmailTemplateSchema).optional(),
+  templates: emailTemplatesField,
   /** `FeedbackForwardingEmailAddress`: where bounces and complaints go. @default the sender */
   feedbackForwardingEmailAddress: z.string().optional(),
   /** `FeedbackForwardingEmailAddressIdentityArn`. */

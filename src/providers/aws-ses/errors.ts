@@ -1,20 +1,14 @@
-import { DeliveryError, type DeliveryErrorKind, type DeliveryErrorScope } from '../../errors/delivery-error.js';
-import { classifyHttpStatus } from '../http/classify-status.js';
-import { codeTable } from '../shared/code-table.js';
+import { DeliveryError } from '../../errors/delivery-error.js';
+import { classifyFailure } from '../http/classify.js';
+import { codeTable, connector, message, retry, throttled } from '../http/rules.js';
 
 const PROVIDER = 'aws-ses';
-
-type Rule = { kind: DeliveryErrorKind; scope: DeliveryErrorScope; message: string };
-const message = (text: string): Rule => ({ kind: 'permanent', scope: 'message', message: text });
-const connector = (text: string): Rule => ({ kind: 'permanent', scope: 'connector', message: text });
-const retry = (text: string): Rule => ({ kind: 'retryable', scope: 'connector', message: text });
-const throttled = (text: string): Rule => ({ kind: 'rate_limited', scope: 'connector', message: text });
 
 /**
  * SESv2 `SendEmail` errors (API reference, "Errors") and the AWS common errors, by the exception
  * name the SDK reads from `x-amzn-ErrorType` / `__type`.
  */
-export const SES_ERROR_RULES = codeTable<Rule>({
+const SES_ERROR_RULES = codeTable({
   // SendEmail's documented errors.
   MessageRejected: message('message rejected'),
   BadRequestException: message('invalid request'),
@@ -68,27 +62,26 @@ export type SesFailure = {
   aborted: boolean;
 };
 
+/** The error type as a code: a name the SDK read from the reply, not one it made up. */
+const errorType = (name: string): string | undefined => (/^[A-Za-z][\w.]*$/.test(name) && !GENERIC_NAMES.has(name) ? name : undefined);
+
 /**
  * Maps an SESv2 failure to a `DeliveryError`: exception name first, then HTTP status, then transport.
  * `cause` is kept for transport failures only: service exceptions carry SES's message text, which
  * can name the recipient.
  */
 export const classifySesError = (failure: SesFailure, cause?: unknown): DeliveryError => {
-  const { name, httpStatusCode } = failure;
+  const { name, httpStatusCode: status } = failure;
   if (failure.timedOut || name === 'TimeoutError') {
     return new DeliveryError({ kind: 'retryable', provider: PROVIDER, code: 'timeout', message: 'request timed out', cause });
   }
   if (failure.aborted) {
     return new DeliveryError({ kind: 'retryable', provider: PROVIDER, code: 'aborted', message: 'send aborted', cause });
   }
-  const rule = SES_ERROR_RULES.get(name);
-  if (rule !== undefined) {
-    return new DeliveryError({ kind: rule.kind, provider: PROVIDER, code: name, message: rule.message, scope: rule.scope });
-  }
-  if (httpStatusCode !== undefined && httpStatusCode >= 400) {
-    // An unmodelled error type keeps its name; a body the SDK could not read (a proxy's HTML page) the status.
-    const code = /^[A-Za-z][\w.]*$/.test(name) && !GENERIC_NAMES.has(name) ? name : undefined;
-    return classifyHttpStatus({ provider: PROVIDER, status: httpStatusCode, code });
+  // An unmodelled error type keeps its name; a body the SDK could not read (a proxy's HTML page) the status.
+  const code = errorType(name);
+  if ((code !== undefined && SES_ERROR_RULES.has(code)) || (status !== undefined && status >= 400)) {
+    return classifyFailure(SES_ERROR_RULES, { provider: PROVIDER, status: status ?? 0, code });
   }
   return new DeliveryError({ kind: 'retryable', provider: PROVIDER, code: failure.systemCode ?? 'network_error', message: 'network error', cause });
 };

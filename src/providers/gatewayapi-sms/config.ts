@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endpointField, transportFields } from '../shared/config-fields.js';
-import { logtoSmsTemplateSchema } from '../shared/templates.js';
+import { smsTemplatesField } from '../shared/templates.js';
 
 /** Logto's default: GatewayAPI's REST endpoint for MT SMS (EU customers: `https://gatewayapi.eu/rest/mtsms`). */
 export const GATEWAYAPI_MTSMS_URL = 'https://gatewayapi.com/rest/mtsms';
@@ -14,8 +14,11 @@ export const gatewayApiSmsConfigSchema = z.strictObject({
   /** Sender shown on the phone: up to 11 alphanumeric characters or 15 digits. */
   sender: z.string().min(1),
   /** Logto's `{usageType, content}` templates. @default [] (the worker's built-in templates apply) */
-  templates: z.array(logtoSmsTemplateSchema).optional(),
+  templates: smsTemplatesField,
   timeoutMs: transportFields.timeoutMs,
 });
 
 export type GatewayApiSmsConfig = z.infer<typeof gatewayApiSmsConfigSchema>;
+
+/** Logto's endpoint is the full URL: the pool goes on its origin, the requests to its path and query. */
+export const gatewayApiEndpoint = (config: Pick<GatewayApiSmsConfig, 'endpoint'>): string => config.endpoint ?? GATEWAYAPI_MTSMS_URL;

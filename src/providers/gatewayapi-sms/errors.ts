@@ -1,22 +1,14 @@
 import { z } from 'zod';
-import { DeliveryError, type DeliveryErrorKind, type DeliveryErrorScope } from '../../errors/delivery-error.js';
-import { classifyHttpStatus } from '../http/classify-status.js';
+import type { DeliveryError } from '../../errors/delivery-error.js';
+import { classifyFailure, type HttpFailure } from '../http/classify.js';
 import { parseJsonAs } from '../http/json.js';
-import { parseRetryAfterMs } from '../http/retry-after.js';
-import { codeTable } from '../shared/code-table.js';
-
-const PROVIDER = 'gatewayapi-sms';
+import { codeTable, connector, message, NO_RULES, retry, type Rules } from '../http/rules.js';
 
 /** `{"code": "0x0216", "incident_uuid": "…", "message": "Insufficient credit", "variables": […]}`; only `code` is read. */
 const errorBodySchema = z.object({ code: z.string().regex(/^0x[0-9a-fA-F]{4}$/) });
 
-type Rule = { kind: DeliveryErrorKind; scope: DeliveryErrorScope; message: string };
-const message = (text: string): Rule => ({ kind: 'permanent', scope: 'message', message: text });
-const connector = (text: string): Rule => ({ kind: 'permanent', scope: 'connector', message: text });
-const retry = (text: string): Rule => ({ kind: 'retryable', scope: 'connector', message: text });
-
 /** GatewayAPI "API Errors" (0x0210–0x0311) from its error code index. */
-export const GATEWAYAPI_ERROR_RULES = codeTable<Rule>({
+export const GATEWAYAPI_ERROR_RULES = codeTable({
   '0x0210': connector('invalid username'),
   '0x0211': connector('invalid password'),
   '0x0212': connector('invalid IP address'),
@@ -44,7 +36,7 @@ export const GATEWAYAPI_ERROR_RULES = codeTable<Rule>({
  * GatewayAPI's general codes: any origin byte, low byte 01–09 (0x0308 = "Invalid Argument" from the
  * API). 01 "unknown" and 02 "generic NACK" say nothing: the HTTP status decides those.
  */
-const GENERAL_RULES = codeTable<Rule>({
+const GENERAL_RULES = codeTable({
   '03': connector('operation not permitted'),
   '04': retry('provider input/output error'),
   '05': retry('provider shutting down'),
@@ -54,14 +46,11 @@ const GENERAL_RULES = codeTable<Rule>({
   '09': retry('provider temporarily unavailable'),
 });
 
-export type GatewayApiFailure = {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** Raw body: parsed for the error code only, never copied into the error. */
-  body: string;
-};
+/** A listed code, else a general code by its low byte (any origin byte). */
+const GATEWAYAPI_RULES: Rules = { get: (code) => GATEWAYAPI_ERROR_RULES.get(code) ?? GENERAL_RULES.get(code.slice(4)) };
 
-const parseCode = (body: string): string | undefined => {
+/** The body's `code`, normalised to `0x` + upper-case hex; anything else is no code. */
+const gatewayApiCode = (body: string): string | undefined => {
   const parsed = parseJsonAs(errorBodySchema, body);
   return parsed === undefined ? undefined : `0x${parsed.code.slice(2).toUpperCase()}`;
 };
@@ -70,10 +59,5 @@ const parseCode = (body: string): string | undefined => {
  * Maps a GatewayAPI failure (400 invalid arguments, 401 key, 403 IP, 422 bad JSON, 429, 5xx) by
  * its `code` first, then by HTTP status. 429 and 5xx always keep their retry semantics.
  */
-export const classifyGatewayApiError = ({ status, headers, body }: GatewayApiFailure): DeliveryError => {
-  const code = parseCode(body);
-  const rule = code === undefined ? undefined : (GATEWAYAPI_ERROR_RULES.get(code) ?? GENERAL_RULES.get(code.slice(4)));
-  if (rule === undefined || status === 429 || status >= 500) return classifyHttpStatus({ provider: PROVIDER, status, headers, code });
-  const retryAfterMs = rule.kind === 'permanent' ? undefined : parseRetryAfterMs(headers['retry-after']);
-  return new DeliveryError({ kind: rule.kind, provider: PROVIDER, code: code ?? `http_${status}`, message: rule.message, scope: rule.scope, retryAfterMs });
-};
+export const classifyGatewayApiError = ({ status, headers, body }: HttpFailure): DeliveryError =>
+  classifyFailure(status === 429 || status >= 500 ? NO_RULES : GATEWAYAPI_RULES, { provider: 'gatewayapi-sms', status, headers, code: gatewayApiCode(body) });

@@ -1,25 +1,12 @@
-import { createEndpointClient } from '../http/client.js';
+import { endpointParts } from '../http/client.js';
+import { httpProvider } from '../http/provider.js';
 import { toLocalSmsTemplates } from '../shared/templates.js';
-import { defineProvider } from '../types.js';
-import { GATEWAYAPI_MTSMS_URL, gatewayApiSmsConfigSchema } from './config.js';
-import { gatewayApiHeaders, sendGatewayApiSms } from './send.js';
+import { gatewayApiEndpoint, gatewayApiSmsConfigSchema } from './config.js';
+import { gatewayApiVendor } from './request.js';
 
 /** GatewayAPI (gatewayapi.com / .eu) REST MT SMS, with Logto's `connector-gatewayapi-sms` config. */
-export const gatewayapiSmsProvider = defineProvider({
-  id: 'gatewayapi-sms',
-  channels: ['sms'],
-  configSchema: gatewayApiSmsConfigSchema,
-  create(config, { channel }) {
-    // Logto's endpoint is the full URL: pool on its origin, post to its path and query.
-    const { http, path } = createEndpointClient(config.endpoint ?? GATEWAYAPI_MTSMS_URL, { provider: 'gatewayapi-sms', timeoutMs: config.timeoutMs });
-    const headers = gatewayApiHeaders(config);
-    return {
-      id: 'gatewayapi-sms',
-      channel,
-      templates: toLocalSmsTemplates(config.templates),
-      acceptsRenderedContent: true,
-      send: (message, ctx) => sendGatewayApiSms(http, path, headers, config, message, ctx),
-      close: () => http.close(),
-    };
-  },
+export const gatewayapiSmsProvider = httpProvider({ id: 'gatewayapi-sms', channels: ['sms'], configSchema: gatewayApiSmsConfigSchema }, {
+  baseUrl: (config) => endpointParts(gatewayApiEndpoint(config)).origin,
+  templates: (config) => toLocalSmsTemplates(config.templates),
+  vendor: gatewayApiVendor,
 });

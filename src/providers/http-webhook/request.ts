@@ -1,5 +1,11 @@
+import { z } from 'zod';
+import { replyReader } from '../http/accept.js';
+import { endpointParts } from '../http/client.js';
+import type { HttpVendor } from '../http/provider.js';
 import type { OutgoingMessage } from '../types.js';
-import { standardWebhookHeaders } from './signature.js';
+import type { HttpWebhookConfig } from './config.js';
+import { classifyWebhookStatus } from './errors.js';
+import { signingKey, standardWebhookHeaders } from './signature.js';
 
 /** Logto's HTTP connector body: `{to, type, payload, ip?}`, the producer's payload unchanged. */
 export type WebhookBody = Pick<OutgoingMessage, 'to' | 'type' | 'payload'> & { ip?: string };
@@ -27,4 +33,20 @@ export const buildWebhookRequest = (message: OutgoingMessage, { authorization, k
     ...(key === undefined ? {} : standardWebhookHeaders({ key, id: message.id, timestamp, body })),
   };
   return { headers, body };
+};
+
+/**
+ * The connector behind `http-email` and `http-sms`: `POST endpoint` with Logto's JSON body. It
+ * sends the producer's payload, never rendered text, so it ignores `message.content`. Any 2xx is
+ * success; the response body is ignored, as in Logto (one over the cap, or broken off, makes it
+ * an unexpected answer like any other vendor's).
+ */
+export const webhookVendor = (provider: string, config: HttpWebhookConfig): HttpVendor => {
+  const { path } = endpointParts(config.endpoint);
+  const key = config.signingSecret === undefined ? undefined : signingKey(config.signingSecret);
+  const options = { authorization: config.authorization, key };
+  return {
+    request: (message) => ({ path, ...buildWebhookRequest(message, { ...options, timestamp: Math.floor(Date.now() / 1000) }) }),
+    reply: replyReader({ failure: (res) => classifyWebhookStatus(provider, res), accepted: z.unknown(), result: () => ({}) }),
+  };
 };

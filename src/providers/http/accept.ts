@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import type { DeliveryError } from '../../errors/delivery-error.js';
 import type { SendResult } from '../types.js';
+import type { HttpFailure } from './classify.js';
 import type { HttpResponse } from './client.js';
 import { parseJson } from './json.js';
 
@@ -30,4 +32,24 @@ export const acceptReply = <S extends z.ZodType>(
   if (reply === undefined || reply.bodyIncomplete) return UNEXPECTED_RESPONSE;
   const parsed = schema.safeParse(part === 'headers' ? reply.headers : parseJson(reply.body));
   return parsed.success ? toResult(parsed.data) : UNEXPECTED_RESPONSE;
+};
+
+/** How one vendor's replies are read: its failure classification and its documented 2xx. */
+export type ReplySpec<S extends z.ZodType> = {
+  /** A non-2xx reply → the `DeliveryError` it means (the vendor's errors.ts). */
+  failure: (res: HttpFailure) => DeliveryError;
+  /** The documented 2xx, for `acceptReply`. */
+  accepted: S;
+  /** The result of an accepted reply, or throws the `DeliveryError` a documented error body means. */
+  result: (accepted: z.output<S>, res: HttpResponse) => SendResult;
+  /** @default 'body' */
+  part?: 'body' | 'headers';
+};
+
+/** A vendor's reply reader, built once: a non-2xx throws `failure(res)`; a 2xx follows `acceptReply`. */
+export const replyReader = <S extends z.ZodType>({ failure, accepted, result, part }: ReplySpec<S>): ((res: HttpResponse) => SendResult) => {
+  return (res) => {
+    if (!isSuccessStatus(res.status)) throw failure(res);
+    return acceptReply(res, accepted, (value) => result(value, res), part);
+  };
 };

@@ -82,16 +82,13 @@ export const createHttpClient = ({ baseUrl, provider, timeoutMs = DEFAULT_TIMEOU
   return { request, close: () => pool.close() };
 };
 
-/** A client for a full endpoint URL (`https://host/path?query`), and the path and query to request on it. */
-export type EndpointClient = { http: HttpClient; path: string };
-
 /**
- * For connectors whose endpoint is one full URL (Logto's `endpoint`): the pool is on its origin
- * and every request goes to its path and query.
+ * For connectors whose endpoint is one full URL (Logto's `endpoint`): the pool goes on its
+ * origin, and every request to its path and query.
  */
-export const createEndpointClient = (endpoint: string, options: Omit<HttpClientOptions, 'baseUrl'>): EndpointClient => {
+export const endpointParts = (endpoint: string): { origin: string; path: string } => {
   const url = new URL(endpoint);
-  return { http: createHttpClient({ ...options, baseUrl: url.origin }), path: `${url.pathname}${url.search}` };
+  return { origin: url.origin, path: `${url.pathname}${url.search}` };
 };
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { templateTypeSchema } from '../../messages/types.js';
+import type { ConnectorTemplate } from '../types.js';
 import { endpointField, transportFields } from '../shared/config-fields.js';
 
 /** Mailgun's US API host; EU domains use `https://api.eu.mailgun.net`. */
@@ -42,3 +43,23 @@ export const mailgunConfigSchema = z.strictObject({
 });
 
 export type MailgunConfig = z.infer<typeof mailgunConfigSchema>;
+
+/** Logto's `deliveries` record → local templates (`html`/`text`) and remote ones (`template`). */
+export const toMailgunTemplates = (deliveries: MailgunConfig['deliveries']): ConnectorTemplate[] =>
+  Object.entries(deliveries).flatMap(([usageType, delivery]): ConnectorTemplate[] => {
+    if (delivery === undefined) return [];
+    if ('template' in delivery) {
+      return [{ kind: 'remote', usageType, ref: { ...delivery } }];
+    }
+    return [
+      {
+        kind: 'local',
+        usageType,
+        subject: delivery.subject,
+        content: delivery.html,
+        contentType: 'text/html',
+        text: delivery.text,
+        replyTo: delivery.replyTo,
+      },
+    ];
+  });

@@ -1,7 +1,11 @@
+import { z } from 'zod';
 import { permanent } from '../../errors/delivery-error.js';
+import { replyReader } from '../http/accept.js';
+import { basicAuth } from '../http/json.js';
+import type { HttpVendor } from '../http/provider.js';
 import type { OutgoingMessage } from '../types.js';
-import type { MailgunConfig } from './config.js';
-import { mailgunTemplateDeliverySchema } from './config.js';
+import { mailgunTemplateDeliverySchema, type MailgunConfig } from './config.js';
+import { classifyMailgunError } from './errors.js';
 
 /**
  * The form fields of `POST /v3/{domain}/messages`: rendered mail as `subject`, `html`, `text`;
@@ -31,4 +35,25 @@ export const buildMailgunForm = (config: MailgunConfig, message: OutgoingMessage
     throw permanent({ provider: 'mailgun', code: 'template_not_supported', message: 'mailgun sends email only' });
   }
   return new URLSearchParams(fields.filter((f): f is [string, string] => f[1] !== undefined));
+};
+
+/** Mailgun's success body: `{id: "<…@domain>", message: "Queued. Thank you."}` (errors come with 4xx/5xx). */
+const readMailgunReply = replyReader({
+  failure: classifyMailgunError,
+  accepted: z.object({ id: z.string().min(1) }),
+  result: (body) => ({ providerMessageId: body.id }),
+});
+
+/** `POST /v3/{domain}/messages`, form-encoded, HTTP Basic `api:{apiKey}`; path and headers built once. */
+export const mailgunVendor = (config: MailgunConfig): HttpVendor => {
+  const path = `/v3/${encodeURIComponent(config.domain)}/messages`;
+  const headers = {
+    authorization: basicAuth('api', config.apiKey),
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
+  return {
+    request: (message) => ({ path, headers, body: buildMailgunForm(config, message).toString() }),
+    reply: readMailgunReply,
+  };
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { transportFields } from '../shared/config-fields.js';
+import type { RemoteTemplate } from '../types.js';
 
 /** Postmark's production API. */
 export const POSTMARK_API_URL = 'https://api.postmarkapp.com';
@@ -24,3 +25,7 @@ export const postmarkConfigSchema = z.strictObject({
 });
 
 export type PostmarkConfig = z.infer<typeof postmarkConfigSchema>;
+
+/** Logto's aliases as remote templates: Postmark renders them with the payload. */
+export const toPostmarkTemplates = (templates: PostmarkConfig['templates']): RemoteTemplate[] =>
+  (templates ?? []).map((t) => ({ kind: 'remote', usageType: t.usageType, ref: { templateAlias: t.templateAlias } }));

@@ -1,22 +1,13 @@
-import { DeliveryError, type DeliveryErrorKind, type DeliveryErrorScope } from '../../errors/delivery-error.js';
-import { classifyHttpStatus } from '../http/classify-status.js';
-import { parseRetryAfterMs } from '../http/retry-after.js';
-import { codeTable } from '../shared/code-table.js';
-
-const PROVIDER = 'postmark';
-
-type Rule = { kind: DeliveryErrorKind; scope: DeliveryErrorScope; message: string };
-const message = (text: string): Rule => ({ kind: 'permanent', scope: 'message', message: text });
-const connector = (text: string): Rule => ({ kind: 'permanent', scope: 'connector', message: text });
-const retry = (text: string): Rule => ({ kind: 'retryable', scope: 'connector', message: text });
-const throttled = (text: string): Rule => ({ kind: 'rate_limited', scope: 'connector', message: text });
+import type { DeliveryError } from '../../errors/delivery-error.js';
+import { classifyFailure, type HttpFailure } from '../http/classify.js';
+import { codeTable, connector, message, retry, throttled } from '../http/rules.js';
 
 /**
  * Postmark API error codes (the `ErrorCode` of a non-2xx JSON reply, developer docs "API error
  * codes") that the email and template-send endpoints return. Management-API codes (5xx–10xx for
  * signatures, domains, servers, bounces) are left to the HTTP status.
  */
-export const POSTMARK_ERROR_RULES = codeTable<Rule>({
+const POSTMARK_ERROR_RULES = codeTable({
   '10': connector('bad or missing server token'),
   '100': retry('provider under maintenance'),
   '300': message('invalid email request'),
@@ -46,14 +37,11 @@ export type PostmarkFailure = {
   status: number;
   /** Postmark's `ErrorCode` as the SDK read it: a positive integer, or none (0, absent, or not a number: a proxy's page). */
   errorCode?: unknown;
-  headers?: Record<string, string | string[] | undefined>;
+  headers?: HttpFailure['headers'] | undefined;
 };
 
 /** Maps a Postmark error reply to a `DeliveryError`: `ErrorCode` first, then the HTTP status. */
 export const classifyPostmarkError = ({ status, errorCode, headers }: PostmarkFailure): DeliveryError => {
   const code = Number.isSafeInteger(errorCode) && Number(errorCode) > 0 ? String(errorCode) : undefined;
-  const rule = code === undefined ? undefined : POSTMARK_ERROR_RULES.get(code);
-  if (code === undefined || rule === undefined) return classifyHttpStatus({ provider: PROVIDER, status, headers, code });
-  const retryAfterMs = rule.kind === 'permanent' ? undefined : parseRetryAfterMs(headers?.['retry-after']);
-  return new DeliveryError({ kind: rule.kind, provider: PROVIDER, code, message: rule.message, scope: rule.scope, retryAfterMs });
+  return classifyFailure(POSTMARK_ERROR_RULES, { provider: 'postmark', status, headers, code });
 };

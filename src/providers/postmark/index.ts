@@ -1,8 +1,8 @@
 import { ServerClient } from 'postmark';
 import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
-import { defineProvider, type RemoteTemplate } from '../types.js';
-import { POSTMARK_API_URL, postmarkConfigSchema } from './config.js';
-import { sendPostmarkEmail } from './send.js';
+import { defineProvider } from '../types.js';
+import { POSTMARK_API_URL, postmarkConfigSchema, toPostmarkTemplates } from './config.js';
+import { sendPostmarkEmail } from './request.js';
 import { createPostmarkTransport } from './transport.js';
 
 /** Postmark, as Logto's `connector-postmark` sends it, plus rendered mail for types without an alias. */
@@ -10,7 +10,7 @@ export const postmarkProvider = defineProvider({
   id: 'postmark',
   channels: ['email'],
   configSchema: postmarkConfigSchema,
-  create(config, { channel }) {
+  create(config) {
     const endpoint = new URL(config.endpoint ?? POSTMARK_API_URL);
     const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const transport = createPostmarkTransport({ baseUrl: endpoint.href, timeoutMs });
@@ -22,15 +22,8 @@ export const postmarkProvider = defineProvider({
       timeout: Math.ceil(timeoutMs / 1000) + 1,
       fetch: transport.fetch,
     });
-    const templates: RemoteTemplate[] = (config.templates ?? []).map((t) => ({
-      kind: 'remote',
-      usageType: t.usageType,
-      ref: { templateAlias: t.templateAlias },
-    }));
     return {
-      id: 'postmark',
-      channel,
-      templates,
+      templates: toPostmarkTemplates(config.templates),
       acceptsRenderedContent: true,
       send: (message, ctx) => sendPostmarkEmail(client, transport, config, message, ctx),
       close: () => transport.close(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { transportFields } from '../shared/config-fields.js';
-import { logtoEmailTemplateSchema } from '../shared/templates.js';
+import { emailTemplatesField } from '../shared/templates.js';
 
 /** SendGrid's global API host; EU-pinned subusers use `https://api.eu.sendgrid.com`. */
 export const SENDGRID_API_URL = 'https://api.sendgrid.com';
@@ -14,7 +14,7 @@ export const sendgridEmailConfigSchema = z.strictObject({
   /** `from.name`. @default none */
   fromName: z.string().optional(),
   /** Logto's `{usageType, type, subject, content}` templates. @default [] (the worker's built-in templates apply) */
-  templates: z.array(logtoEmailTemplateSchema).optional(),
+  templates: emailTemplatesField,
   ...transportFields,
 });
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { DeliveryError } from '../../errors/delivery-error.js';
-import { classifyHttpStatus } from '../http/classify-status.js';
+import type { DeliveryError } from '../../errors/delivery-error.js';
+import { classifyFailure, type HttpFailure } from '../http/classify.js';
 import { parseJsonAs } from '../http/json.js';
 import { parseRetryAfterMs } from '../http/retry-after.js';
+import { codeTable, connector, throttled } from '../http/rules.js';
 
 const PROVIDER = 'sendgrid-email';
 
@@ -10,13 +11,6 @@ const PROVIDER = 'sendgrid-email';
 const errorBodySchema = z.object({
   errors: z.array(z.looseObject({ field: z.string().nullish().catch(undefined) })),
 });
-
-export type SendgridFailure = {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** Raw response body: parsed for the failing fields only, never copied into the error. */
-  body: string;
-};
 
 const failingFields = (body: string): string[] =>
   parseJsonAs(errorBodySchema, body)?.errors.flatMap((e) => (typeof e.field === 'string' ? [e.field] : [])) ?? [];
@@ -27,7 +21,7 @@ const first = (value: string | string[] | undefined): string | undefined => (Arr
  * How long to wait after a 429: `Retry-After` if sent, else SendGrid's `X-RateLimit-Reset`
  * (the Unix time, in seconds, when the window resets).
  */
-export const sendgridRetryAfterMs = (headers: SendgridFailure['headers'], now = Date.now()): number | undefined => {
+export const sendgridRetryAfterMs = (headers: HttpFailure['headers'], now = Date.now()): number | undefined => {
   const retryAfter = parseRetryAfterMs(headers['retry-after'], now);
   if (retryAfter !== undefined) return retryAfter;
   const reset = Number(first(headers['x-ratelimit-reset']));
@@ -35,20 +29,24 @@ export const sendgridRetryAfterMs = (headers: SendgridFailure['headers'], now = 
 };
 
 /**
- * Maps a non-2xx Mail Send reply (SendGrid has no error codes, only statuses and failing fields):
- * 400 on `from` is the connector's sender (config), other 400s and 413 are this message;
- * 401/403 (bad key, missing scope, unverified sender identity, temporary block), 406 and 451
- * (data residency: wrong regional host) are the connector's; 429 is rate-limited; 5xx retryable.
+ * Mail Send statuses (SendGrid has no error codes, only statuses and failing fields): 401/403
+ * (bad key, missing scope, unverified sender identity, temporary block), 406 and 451 (data
+ * residency: wrong regional host) are the connector's; 400 and 413 this message; 429 is
+ * rate-limited; 5xx retryable. Statuses not listed follow `classifyHttpStatus`.
  */
-export const classifySendgridError = ({ status, headers, body }: SendgridFailure, now = Date.now()): DeliveryError => {
-  if (status === 429) {
-    return new DeliveryError({ kind: 'rate_limited', provider: PROVIDER, code: 'http_429', message: 'rate limited by provider', retryAfterMs: sendgridRetryAfterMs(headers, now) });
-  }
-  if (status === 400 && failingFields(body).some((f) => f === 'from' || f.startsWith('from.'))) {
-    return new DeliveryError({ kind: 'permanent', provider: PROVIDER, code: 'http_400', message: 'sender address rejected', scope: 'connector' });
-  }
-  if (status === 406 || status === 451) {
-    return new DeliveryError({ kind: 'permanent', provider: PROVIDER, code: `http_${status}`, message: `provider rejected request (HTTP ${status})`, scope: 'connector' });
-  }
-  return classifyHttpStatus({ provider: PROVIDER, status, headers });
+const SENDGRID_STATUS_RULES = codeTable({
+  http_406: connector('provider rejected request (HTTP 406)'),
+  http_451: connector('provider rejected request (HTTP 451)'),
+  http_429: throttled('rate limited by provider', ({ headers, now }) => sendgridRetryAfterMs(headers ?? {}, now)),
+});
+
+/** A 400 naming `from` is the connector's sender (config), not this message. */
+const SENDER_REJECTED = codeTable({ http_400: connector('sender address rejected') });
+
+const isSenderField = (field: string): boolean => field === 'from' || field.startsWith('from.');
+
+/** Maps a non-2xx Mail Send reply to a `DeliveryError`. */
+export const classifySendgridError = ({ status, headers, body }: HttpFailure, now = Date.now()): DeliveryError => {
+  const rules = status === 400 && failingFields(body).some(isSenderField) ? SENDER_REJECTED : SENDGRID_STATUS_RULES;
+  return classifyFailure(rules, { provider: PROVIDER, status, headers, code: `http_${status}` }, now);
 };

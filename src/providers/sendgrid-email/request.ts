@@ -1,6 +1,10 @@
+import { z } from 'zod';
 import { permanent } from '../../errors/delivery-error.js';
+import { replyReader } from '../http/accept.js';
+import type { HttpVendor } from '../http/provider.js';
 import type { OutgoingMessage } from '../types.js';
 import type { SendgridEmailConfig } from './config.js';
+import { classifySendgridError } from './errors.js';
 
 type Address = { email: string; name?: string };
 
@@ -31,5 +35,22 @@ export const buildMailSendBody = (config: SendgridEmailConfig, message: Outgoing
       { type: 'text/plain', value: content.text },
       ...(content.html === undefined ? [] : [{ type: 'text/html' as const, value: content.html }]),
     ],
+  };
+};
+
+/** SendGrid answers 202 with an empty body and the id in `X-Message-Id` (errors come with 4xx/5xx). */
+const readSendgridReply = replyReader({
+  failure: classifySendgridError,
+  accepted: z.looseObject({ 'x-message-id': z.string().min(1) }),
+  result: (headers) => ({ providerMessageId: headers['x-message-id'] }),
+  part: 'headers',
+});
+
+/** `POST /v3/mail/send` with `Bearer {apiKey}` (headers built once); a 2xx without `X-Message-Id` is unexpected. */
+export const sendgridVendor = (config: SendgridEmailConfig): HttpVendor => {
+  const headers = { authorization: `Bearer ${config.apiKey}`, 'content-type': 'application/json', accept: 'application/json' };
+  return {
+    request: (message) => ({ path: '/v3/mail/send', headers, body: JSON.stringify(buildMailSendBody(config, message)) }),
+    reply: readSendgridReply,
   };
 };

@@ -21,6 +21,12 @@ export const logtoSmsTemplateSchema = z.strictObject({
   content: z.string(),
 });
 
+/** A config's `templates` of Logto's local email items. @default [] (the worker's built-in templates apply) */
+export const emailTemplatesField = z.array(logtoEmailTemplateSchema).optional();
+
+/** A config's `templates` of Logto's `{usageType, content}` SMS items. @default [] (the worker's built-in templates apply) */
+export const smsTemplatesField = z.array(logtoSmsTemplateSchema).optional();
+
 type EmailTemplateInput = z.infer<typeof logtoEmailTemplateSchema>;
 type SmsTemplateInput = z.infer<typeof logtoSmsTemplateSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { transportFields } from '../shared/config-fields.js';
-import { logtoSmsTemplateSchema } from '../shared/templates.js';
+import { smsTemplatesField } from '../shared/templates.js';
 
 /** SMS Aero gate; `/v2/sms/send` is appended. */
 export const SMSAERO_GATE_URL = 'https://gate.smsaero.ru';
@@ -17,7 +17,7 @@ export const smsAeroConfigSchema = z.strictObject({
    * Logto's `{usageType, content}` templates. @default [] (the worker's built-in templates apply;
    * unlike Logto's connector, the worker falls back to `Generic`).
    */
-  templates: z.array(logtoSmsTemplateSchema).optional(),
+  templates: smsTemplatesField,
   ...transportFields,
 });
 

@@ -80,3 +80,5 @@ export const smtpConfigSchema = z.strictObject({
   /** Messages per pooled connection before it is recycled (ours). @default 1000 */
   maxMessages: z.number().int().min(1).default(1000),
 });
+
+export type SmtpConfig = z.infer<typeof smtpConfigSchema>;

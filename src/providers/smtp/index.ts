@@ -1,10 +1,10 @@
 import { createTransport } from 'nodemailer';
 import { createDeadline } from '../../abort/deadline.js';
-import { permanent } from '../../errors/delivery-error.js';
 import { toLocalEmailTemplates } from '../shared/templates.js';
 import { defineProvider } from '../types.js';
 import { smtpConfigSchema } from './config.js';
 import { classifySmtpFailure } from './errors.js';
+import { buildMail } from './request.js';
 import { transportOptions } from './transport.js';
 
 /**
@@ -19,31 +19,16 @@ export const smtpProvider = defineProvider({
   id: 'smtp',
   channels: ['email'],
   configSchema: smtpConfigSchema,
-  create(config, { channel }) {
-    const { fromEmail, replyTo, customHeaders, timeoutMs } = config;
+  create(config) {
     const transport = createTransport(transportOptions(config));
     return {
-      id: 'smtp',
-      channel,
       templates: toLocalEmailTemplates(config.templates, 'text/plain'),
       acceptsRenderedContent: true,
       async send(message, { signal }) {
-        const { content } = message;
-        if (content.kind !== 'email') {
-          throw permanent({ provider: 'smtp', code: 'template_not_supported', message: 'SMTP sends rendered email only' });
-        }
-        const deadline = createDeadline(timeoutMs, signal);
+        const mail = buildMail(config, message);
+        const deadline = createDeadline(config.timeoutMs, signal);
         try {
-          const info = await transport.sendMail({
-            from: fromEmail,
-            to: message.to,
-            subject: content.subject,
-            text: content.text,
-            ...(content.html !== undefined && { html: content.html }),
-            ...((content.replyTo ?? replyTo) && { replyTo: content.replyTo ?? replyTo }),
-            ...(customHeaders && { headers: customHeaders }),
-            signal: deadline.signal,
-          });
+          const info = await transport.sendMail({ ...mail, signal: deadline.signal });
           return { providerMessageId: info.messageId };
         } catch (error) {
           throw classifySmtpFailure(error, { timedOut: deadline.timedOut(), aborted: signal.aborted });

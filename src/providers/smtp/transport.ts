@@ -1,8 +1,5 @@
 import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
-import type { z } from 'zod';
-import type { smtpConfigSchema } from './config.js';
-
-type SmtpConfig = z.infer<typeof smtpConfigSchema>;
+import type { SmtpConfig } from './config.js';
 
 /** Longest a pooled connection sits idle before we QUIT it (nodemailer's own default is 4 min). */
 const MAX_IDLE_MS = 240_000;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { transportFields } from '../shared/config-fields.js';
+import type { RemoteTemplate } from '../types.js';
 
 /** Logto's `connector-tencent-sms` config, unchanged, plus `endpoint` and `timeoutMs`. */
 export const tencentSmsConfigSchema = z.strictObject({
@@ -23,3 +24,9 @@ export type TencentSmsConfig = z.infer<typeof tencentSmsConfigSchema>;
 /** SendSms is served from one host for every region (`X-TC-Region` picks the region). */
 export const DEFAULT_TENCENT_ENDPOINT = 'https://sms.tencentcloudapi.com';
 export const TENCENT_SMS_VERSION = '2021-01-11';
+
+export const tencentBaseUrl = (config: Pick<TencentSmsConfig, 'endpoint'>): string => config.endpoint ?? DEFAULT_TENCENT_ENDPOINT;
+
+/** Logto's templates as remote templates: the worker hands the ref back in `content.ref`. */
+export const toRemoteTemplates = (templates: TencentSmsConfig['templates']): RemoteTemplate[] =>
+  templates.map(({ usageType, templateCode }) => ({ kind: 'remote', usageType, ref: { templateCode } }));

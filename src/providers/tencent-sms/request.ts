@@ -1,25 +1,25 @@
 import { z } from 'zod';
 import { permanent } from '../../errors/delivery-error.js';
 import type { Payload } from '../../messages/types.js';
+import { replyReader } from '../http/accept.js';
+import type { HttpVendor } from '../http/provider.js';
+import { templateVariables } from '../shared/template-variables.js';
 import type { OutgoingMessage } from '../types.js';
-import { TENCENT_SMS_VERSION, type TencentSmsConfig } from './config.js';
+import { tencentBaseUrl, TENCENT_SMS_VERSION, type TencentSmsConfig } from './config.js';
+import { classifyTencentCode, classifyTencentError, tencentErrorSchema } from './errors.js';
 import { tc3Authorization } from './signature.js';
 
-export const TENCENT_CONTENT_TYPE = 'application/json; charset=utf-8';
+const TENCENT_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** What a remote template's `ref` carries for this provider. */
-export const tencentSmsRefSchema = z.object({ templateCode: z.string().min(1) });
+const tencentSmsRefSchema = z.object({ templateCode: z.string().min(1) });
 
 /**
  * `TemplateParamSet`: Tencent templates have positional variables `{1}`, `{2}`…, filled, as in
- * Logto, from the payload's values in key order, `locale` left out, as strings. Only top-level
- * strings and numbers can fill a variable; nested objects (`user`, `application`, …), arrays,
- * booleans and nulls are skipped, so put the variables (`code` first) at the payload's top.
+ * Logto, from the payload's values in key order (`templateVariables`), so put the variables
+ * (`code` first) at the payload's top.
  */
-export const toTemplateParamSet = (payload: Payload): string[] =>
-  Object.entries(payload).flatMap(([key, value]) =>
-    key === 'locale' ? [] : typeof value === 'string' ? [value] : typeof value === 'number' && Number.isFinite(value) ? [String(value)] : [],
-  );
+export const toTemplateParamSet = (payload: Payload): string[] => templateVariables(payload).map(([, value]) => value);
 
 /** The SendSms JSON body for one message whose content is one of our remote templates. */
 export const buildSendSmsBody = (config: Pick<TencentSmsConfig, 'sdkAppId' | 'signName'>, message: OutgoingMessage) => {
@@ -59,3 +59,40 @@ export const signedHeaders = (
   'x-tc-timestamp': String(timestamp),
   'x-tc-region': config.region,
 });
+
+const isOk = (code: string): boolean => code.toLowerCase() === 'ok';
+
+/** The number's status in a SendSms answer: `Ok` with its `SerialNo`, or the code that refused it. */
+const sendStatusSchema = z.union([
+  z.object({ Code: z.string().refine(isOk), SerialNo: z.string().min(1) }).transform((s) => ({ serialNo: s.SerialNo })),
+  z.object({ Code: z.string().refine((code) => !isOk(code)) }).transform((s) => ({ refused: s.Code })),
+]);
+
+/**
+ * A SendSms reply. API errors come with HTTP 200 and `Response.Error`; a refused number as
+ * `SendStatusSet[0].Code` other than `Ok`; `Ok` with its `SerialNo` is sent; any other 2xx is
+ * unexpected.
+ */
+const readTencentReply = replyReader({
+  failure: classifyTencentError,
+  accepted: z.union([
+    tencentErrorSchema.transform((a) => ({ refused: a.Response.Error.Code })),
+    z.object({ Response: z.object({ SendStatusSet: z.tuple([sendStatusSchema], z.unknown()) }) }).transform((a) => a.Response.SendStatusSet[0]),
+  ]),
+  result: (answer) => {
+    if ('refused' in answer) throw classifyTencentCode(answer.refused);
+    return { providerMessageId: answer.serialNo };
+  },
+});
+
+/** One signed `SendSms` call per message; the signed `host` is the endpoint's (and port), the Host header actually sent. */
+export const tencentVendor = (config: TencentSmsConfig): HttpVendor => {
+  const host = new URL(tencentBaseUrl(config)).host;
+  return {
+    request(message) {
+      const payload = JSON.stringify(buildSendSmsBody(config, message));
+      return { path: '/', headers: signedHeaders(config, host, payload, Math.floor(Date.now() / 1000)), body: payload };
+    },
+    reply: readTencentReply,
+  };
+};

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { transportFields } from '../shared/config-fields.js';
-import { logtoSmsTemplateSchema } from '../shared/templates.js';
+import { smsTemplatesField } from '../shared/templates.js';
 
 /** Twilio's production REST API; the SDK's request paths (`/2010-04-01/...`) are appended to it. */
 export const TWILIO_API_URL = 'https://api.twilio.com';
@@ -19,7 +19,7 @@ export const twilioSmsConfigSchema = z.strictObject({
    */
   disableRiskCheck: z.boolean().optional(),
   /** Logto's `{usageType, content}` templates. @default [] (the worker's built-in templates apply) */
-  templates: z.array(logtoSmsTemplateSchema).optional(),
+  templates: smsTemplatesField,
   ...transportFields,
 });
 

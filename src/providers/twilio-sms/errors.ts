@@ -1,27 +1,18 @@
 import { z } from 'zod';
-import { DeliveryError, type DeliveryErrorKind, type DeliveryErrorScope } from '../../errors/delivery-error.js';
-import { classifyHttpStatus } from '../http/classify-status.js';
+import type { DeliveryError } from '../../errors/delivery-error.js';
+import { classifyFailure, type HttpFailure } from '../http/classify.js';
 import { parseJsonAs } from '../http/json.js';
-import { parseRetryAfterMs } from '../http/retry-after.js';
-import { codeTable } from '../shared/code-table.js';
-
-const PROVIDER = 'twilio-sms';
+import { codeTable, connector, message, retry, throttled } from '../http/rules.js';
 
 /** Twilio's REST error body: `{code, message, more_info, status}`. Only `code` is read. */
 const twilioErrorBodySchema = z.object({ code: z.union([z.number().int(), z.string().regex(/^\d+$/)]) });
-
-type Rule = { kind: DeliveryErrorKind; scope: DeliveryErrorScope; message: string };
-const message = (text: string): Rule => ({ kind: 'permanent', scope: 'message', message: text });
-const connector = (text: string): Rule => ({ kind: 'permanent', scope: 'connector', message: text });
-const retry = (text: string): Rule => ({ kind: 'retryable', scope: 'connector', message: text });
-const throttled = (text: string): Rule => ({ kind: 'rate_limited', scope: 'connector', message: text });
 
 /**
  * Twilio error dictionary (https://www.twilio.com/docs/api/errors), the codes the Messages API
  * returns. 30xxx codes are normally delivery-time (status callback) errors; they are mapped too
  * in case a proxy or a future API version reports them synchronously.
  */
-export const TWILIO_ERROR_RULES = codeTable<Rule>({
+const TWILIO_ERROR_RULES = codeTable({
   // Account and credentials.
   '10001': connector('account is not active'),
   '20003': connector('authentication failed'),
@@ -71,23 +62,12 @@ export const TWILIO_ERROR_RULES = codeTable<Rule>({
   '60410': message('blocked by fraud guard'),
 });
 
-export type TwilioFailure = {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** Raw response body: parsed here for the error code only, never copied into the error. */
-  body: string;
-};
-
-const parseCode = (body: string): string | undefined => {
+/** The body's `code` (digits); anything else is no code, and the status decides. */
+const twilioCode = (body: string): string | undefined => {
   const parsed = parseJsonAs(twilioErrorBodySchema, body);
   return parsed === undefined ? undefined : String(parsed.code);
 };
 
 /** Maps a non-2xx Twilio response to a `DeliveryError` (Twilio code first, then the HTTP status). */
-export const classifyTwilioError = ({ status, headers, body }: TwilioFailure): DeliveryError => {
-  const code = parseCode(body);
-  const rule = code === undefined ? undefined : TWILIO_ERROR_RULES.get(code);
-  if (code === undefined || rule === undefined) return classifyHttpStatus({ provider: PROVIDER, status, headers, code });
-  const retryAfterMs = rule.kind === 'permanent' ? undefined : parseRetryAfterMs(headers['retry-after']);
-  return new DeliveryError({ kind: rule.kind, provider: PROVIDER, code, message: rule.message, scope: rule.scope, retryAfterMs });
-};
+export const classifyTwilioError = ({ status, headers, body }: HttpFailure): DeliveryError =>
+  classifyFailure(TWILIO_ERROR_RULES, { provider: 'twilio-sms', status, headers, code: twilioCode(body) });

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import twilio from 'twilio';
+import { isSuccessStatus } from '../http/accept.js';
 import { createHttpClient, type HttpClient, type HttpResponse } from '../http/client.js';
-import { classifyTwilioError } from './errors.js';
 import { basicAuth, parseJson } from '../http/json.js';
+import { classifyTwilioError } from './errors.js';
 
 type RequestOptions = Parameters<twilio.RequestClient['request']>[0];
 type SdkResponse<T> = Awaited<ReturnType<twilio.RequestClient['request']>> & { body: T };
@@ -65,7 +66,7 @@ class UndiciRequestClient extends twilio.RequestClient {
       ...(signal ? { signal } : {}),
     });
     if (call) call.response = res;
-    if (res.status < 200 || res.status >= 300) throw classifyTwilioError(res);
+    if (!isSuccessStatus(res.status)) throw classifyTwilioError(res);
     return { statusCode: res.status, headers: res.headers, body: parseBody(res.body) as TData };
   }
 }

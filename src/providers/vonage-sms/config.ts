@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { transportFields } from '../shared/config-fields.js';
-import { logtoSmsTemplateSchema } from '../shared/templates.js';
+import { smsTemplatesField } from '../shared/templates.js';
 
 /** Vonage (Nexmo) SMS API host; `/sms/json` is appended. */
 export const VONAGE_REST_URL = 'https://rest.nexmo.com';
@@ -14,7 +14,7 @@ export const vonageSmsConfigSchema = z.strictObject({
   /** Sender (`from`): alphanumeric sender ID or a Vonage number. */
   brandName: z.string().min(1),
   /** Logto's `{usageType, content}` templates. @default [] (the worker's built-in templates apply) */
-  templates: z.array(logtoSmsTemplateSchema).optional(),
+  templates: smsTemplatesField,
   ...transportFields,
 });
 

@@ -1,23 +1,11 @@
-import { createHttpClient } from '../http/client.js';
+import { httpProvider } from '../http/provider.js';
 import { toLocalSmsTemplates } from '../shared/templates.js';
-import { defineProvider } from '../types.js';
 import { VONAGE_REST_URL, vonageSmsConfigSchema } from './config.js';
-import { sendVonageSms } from './send.js';
+import { vonageVendor } from './request.js';
 
 /** Vonage (Nexmo) SMS API over plain HTTP, with Logto's `connector-vonage-sms` config. */
-export const vonageSmsProvider = defineProvider({
-  id: 'vonage-sms',
-  channels: ['sms'],
-  configSchema: vonageSmsConfigSchema,
-  create(config, { channel }) {
-    const http = createHttpClient({ baseUrl: config.endpoint ?? VONAGE_REST_URL, provider: 'vonage-sms', timeoutMs: config.timeoutMs });
-    return {
-      id: 'vonage-sms',
-      channel,
-      templates: toLocalSmsTemplates(config.templates),
-      acceptsRenderedContent: true,
-      send: (message, ctx) => sendVonageSms(http, config, message, ctx),
-      close: () => http.close(),
-    };
-  },
+export const vonageSmsProvider = httpProvider({ id: 'vonage-sms', channels: ['sms'], configSchema: vonageSmsConfigSchema }, {
+  baseUrl: (config) => config.endpoint ?? VONAGE_REST_URL,
+  templates: (config) => toLocalSmsTemplates(config.templates),
+  vendor: vonageVendor,
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createHttpClient, type HttpResponse } from '../http/client.js';
+import type { VendorRequest } from '../http/provider.js';
 import { canonicalQuery, percentEncode, signCanonical } from './signature.js';
 
 export type SignedFormInput = {
@@ -17,7 +17,7 @@ export type SignedFormInput = {
 export const formatTimestamp = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The common RPC parameters plus the operation's, unsigned. */
-const unsignedParams = (input: SignedFormInput): Record<string, string> => ({
+export const commonParams = (input: SignedFormInput): Record<string, string> => ({
   ...input.params,
   Action: input.action,
   Version: input.version,
@@ -29,26 +29,16 @@ const unsignedParams = (input: SignedFormInput): Record<string, string> => ({
   Timestamp: formatTimestamp(input.timestamp),
 });
 
-/** The common RPC parameters plus the operation's, with `Signature` (signed for POST). */
-export const signedParams = (input: SignedFormInput): Record<string, string> => {
-  const params = unsignedParams(input);
-  return { ...params, Signature: signCanonical('POST', canonicalQuery(params), input.accessKeySecret) };
-};
-
 /**
  * The `application/x-www-form-urlencoded` body: every parameter, Signature included, Aliyun-encoded.
  * The canonical query is built once: it is both what is signed and the body before `Signature`.
  */
 export const signedFormBody = (input: SignedFormInput): string => {
-  const query = canonicalQuery(unsignedParams(input));
+  const query = canonicalQuery(commonParams(input));
   return `${query}&Signature=${percentEncode(signCanonical('POST', query, input.accessKeySecret))}`;
 };
 
-export type AliyunRpcClientOptions = {
-  /** Service base URL (`https://dm.aliyuncs.com`); requests go to its path + `/`. */
-  baseUrl: string;
-  provider: string;
-  timeoutMs?: number | undefined;
+export type AliyunRpcOptions = {
   accessKeyId: string;
   accessKeySecret: string;
   /** API version of the product (`2015-11-23` Direct Mail, `2017-05-25` SMS). */
@@ -59,24 +49,13 @@ export type AliyunRpcClientOptions = {
   nonce?: () => string;
 };
 
-export type AliyunRpcClient = {
-  call(action: string, params: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<HttpResponse>;
-  close(): Promise<void>;
-};
+const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
 
-/** One pooled client per connector: signs each call (v1.0, HMAC-SHA1) and POSTs it as a form. */
-export const createAliyunRpcClient = (options: AliyunRpcClientOptions): AliyunRpcClient => {
+/**
+ * A connector's RPC calls (signature v1.0, HMAC-SHA1): each `POST /` (on the connector's base
+ * URL) carries a signed form with a fresh timestamp and nonce.
+ */
+export const aliyunRpcRequests = (options: AliyunRpcOptions): ((action: string, params: Readonly<Record<string, string>>) => VendorRequest) => {
   const { now = () => new Date(), nonce = randomUUID } = options;
-  const http = createHttpClient({ baseUrl: options.baseUrl, provider: options.provider, timeoutMs: options.timeoutMs });
-  return {
-    call: (action, params, signal) =>
-      http.request({
-        method: 'POST',
-        path: '/',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: signedFormBody({ ...options, action, params, timestamp: now(), nonce: nonce() }),
-        signal,
-      }),
-    close: () => http.close(),
-  };
+  return (action, params) => ({ path: '/', headers: FORM_HEADERS, body: signedFormBody({ ...options, action, params, timestamp: now(), nonce: nonce() }) });
 };

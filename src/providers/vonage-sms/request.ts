@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { permanent } from '../../errors/delivery-error.js';
-import { acceptReply, isSuccessStatus } from '../http/accept.js';
-import type { HttpClient, HttpResponse } from '../http/client.js';
-import { classifyHttpStatus } from '../http/classify-status.js';
-import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
+import { replyReader } from '../http/accept.js';
+import { classifyHttpStatus } from '../http/classify.js';
+import type { HttpVendor } from '../http/provider.js';
 import { needsUcs2 } from '../shared/sms-text/gsm7.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
+import type { OutgoingMessage } from '../types.js';
 import type { VonageSmsConfig } from './config.js';
 import { classifyVonageStatus } from './errors.js';
 
@@ -53,23 +53,20 @@ const answerSchema = z
   })
   .pipe(z.union([z.object({ refused: z.string() }), z.object({ id: z.string().min(1) })]));
 
-/** Reads a reply: a refusing part decides the error; all parts sent is success; any other 2xx is unexpected. */
-export const readVonageReply = (res: HttpResponse): SendResult => {
-  if (!isSuccessStatus(res.status)) throw classifyHttpStatus({ provider: PROVIDER, status: res.status, headers: res.headers });
-  return acceptReply(res, answerSchema, (answer) => {
+/** A refusing part decides the error; all parts sent is success; any other 2xx is unexpected. */
+const readVonageReply = replyReader({
+  failure: ({ status, headers }) => classifyHttpStatus({ provider: PROVIDER, status, headers }),
+  accepted: answerSchema,
+  result: (answer) => {
     if ('refused' in answer) throw classifyVonageStatus(answer.refused);
     return { providerMessageId: answer.id };
-  });
-};
+  },
+});
 
-/** `POST {endpoint}/sms/json`. */
-export const sendVonageSms = async (http: HttpClient, config: VonageSmsConfig, message: OutgoingMessage, { signal }: SendContext): Promise<SendResult> => {
-  const res = await http.request({
-    method: 'POST',
-    path: '/sms/json',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(toVonageRequest(message, config)),
-    signal,
-  });
-  return readVonageReply(res);
-};
+const HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
+
+/** `POST {endpoint}/sms/json`; the credentials travel in the body, as Vonage's SMS API wants. */
+export const vonageVendor = (config: VonageSmsConfig): HttpVendor => ({
+  request: (message) => ({ path: '/sms/json', headers: HEADERS, body: JSON.stringify(toVonageRequest(message, config)) }),
+  reply: readVonageReply,
+});

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { permanent } from '../../errors/delivery-error.js';
-import { acceptReply, isSuccessStatus } from '../http/accept.js';
-import type { HttpClient } from '../http/client.js';
-import type { OutgoingMessage, SendContext, SendResult } from '../types.js';
+import { replyReader } from '../http/accept.js';
+import { endpointParts } from '../http/client.js';
+import { basicAuth } from '../http/json.js';
+import type { HttpVendor } from '../http/provider.js';
 import { needsUcs2 } from '../shared/sms-text/gsm7.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
-import type { GatewayApiSmsConfig } from './config.js';
+import type { OutgoingMessage } from '../types.js';
+import { gatewayApiEndpoint, type GatewayApiSmsConfig } from './config.js';
 import { classifyGatewayApiError } from './errors.js';
-import { basicAuth } from '../http/json.js';
 
 const PROVIDER = 'gatewayapi-sms';
 
@@ -36,31 +37,18 @@ export const toGatewayApiRequest = (message: OutgoingMessage, config: GatewayApi
 };
 
 /** `{"ids": [421332671], "usage": {…}}` (GatewayAPI reports every error with a 4xx/5xx status). */
-const successSchema = z.object({ ids: z.tuple([z.union([z.number(), z.string().min(1)])], z.unknown()) });
-
-/** The request headers every send of a connector shares (HTTP Basic `apiToken:`); built once, in `create()`. */
-export const gatewayApiHeaders = (config: GatewayApiSmsConfig): Readonly<Record<string, string>> => ({
-  'content-type': 'application/json',
-  accept: 'application/json',
-  authorization: basicAuth(config.apiToken, ''),
+const readGatewayApiReply = replyReader({
+  failure: classifyGatewayApiError,
+  accepted: z.object({ ids: z.tuple([z.union([z.number(), z.string().min(1)])], z.unknown()) }),
+  result: (body) => ({ providerMessageId: String(body.ids[0]) }),
 });
 
-/** `POST {endpoint}` (a full URL) with HTTP Basic `apiToken:` (empty password; `headers` from `gatewayApiHeaders`). */
-export const sendGatewayApiSms = async (
-  http: HttpClient,
-  path: string,
-  headers: Readonly<Record<string, string>>,
-  config: GatewayApiSmsConfig,
-  message: OutgoingMessage,
-  { signal }: SendContext,
-): Promise<SendResult> => {
-  const res = await http.request({
-    method: 'POST',
-    path,
-    headers,
-    body: JSON.stringify(toGatewayApiRequest(message, config)),
-    signal,
-  });
-  if (!isSuccessStatus(res.status)) throw classifyGatewayApiError(res);
-  return acceptReply(res, successSchema, (body) => ({ providerMessageId: String(body.ids[0]) }));
+/** `POST {endpoint}` (a full URL: its path and query) with HTTP Basic `apiToken:` (empty password); built once. */
+export const gatewayApiVendor = (config: GatewayApiSmsConfig): HttpVendor => {
+  const { path } = endpointParts(gatewayApiEndpoint(config));
+  const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: basicAuth(config.apiToken, '') };
+  return {
+    request: (message) => ({ path, headers, body: JSON.stringify(toGatewayApiRequest(message, config)) }),
+    reply: readGatewayApiReply,
+  };
 };
