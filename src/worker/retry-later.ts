@@ -24,9 +24,7 @@ export class RetryLater extends Error {
  * The worker's `settings.backoffStrategy`: the delay a RetryLater carries; for anything else the
  * processor threw (a Redis error while it dead-lettered or parked), the queue's own backoff.
  */
-export const backoffStrategy =
-  (policy: QueueConfig['backoff']) =>
-  (attemptsMade: number, type?: string, error?: Error): number => {
-    if (error instanceof RetryLater) return error.delayMs;
-    return type === BACKOFF_TYPE ? backoffDelayMs(attemptsMade, policy, undefined) : 1000;
-  };
+export const backoffStrategy = (policy: QueueConfig['backoff']) => (attemptsMade: number, type?: string, error?: Error): number => {
+  if (error instanceof RetryLater) return error.delayMs;
+  return type === BACKOFF_TYPE ? backoffDelayMs(attemptsMade, policy, undefined) : 1000;
+};

@@ -1,56 +1,46 @@
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { listDeadLetters, replayDeadLetter, showDeadLetter } from '../../src/dlq/operations.js';
-import { deadLetterQueueName } from '../../src/messages/job-data.js';
-import { startPipeline, type Pipeline } from '../helpers/pipeline.js';
+import { openMessageQueues } from '../../src/messages/queues.js';
+import { startPipeline } from '../helpers/pipeline.js';
 import { createScriptedProvider } from '../helpers/scripted-provider.js';
 
 /**
  * Dead letters stored before reasons were codes (the reason a sentence, no detail) still list,
  * show and replay: an upgrade leaves the dead-letter queue usable.
  */
-let redis: Redis;
-let pipeline: Pipeline | undefined;
-let queues: { queue: Queue; deadLetters: Queue } | undefined;
-beforeAll(() => {
-  redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
-});
-afterAll(() => redis.disconnect());
-afterEach(async () => {
-  await Promise.all([queues?.queue.close(), queues?.deadLetters.close()]);
-  await pipeline?.close();
-  pipeline = undefined;
-  queues = undefined;
-});
-
 describe('a dead letter from before reason codes', () => {
   it('lists with its sentence as the reason, shows a null detail, and replays to delivered', async () => {
     const scripted = createScriptedProvider('scripted', ['ok']);
-    pipeline = await startPipeline({
+    const pipeline = await startPipeline({
       providers: [scripted.definition],
       startWorker: false,
       config: { sms: { active: 'hook', connectors: { hook: { provider: 'scripted', config: {} } } } },
     });
-    const { name } = pipeline.loaded.config.queue;
-    const { prefix } = pipeline.loaded.config.redis;
-    queues = { queue: new Queue(name, { connection: redis, prefix }), deadLetters: new Queue(deadLetterQueueName(name), { connection: redis, prefix }) };
-    const { queue, deadLetters } = queues;
-    const { id } = await pipeline.producer.send({ channel: 'sms', to: '+14155550123', type: 'SignIn', payload: { code: '515151' } });
-    const job = await queue.getJob(id);
-    const original = job?.data as Record<string, unknown>;
-    await job?.remove();
-    // The record an older worker wrote: reason = the provider's sentence, no `detail` field.
-    const sentence = 'scripted: vendor unavailable (http_503); attempts exhausted';
-    await deadLetters.add('SignIn', { id, channel: 'sms', type: 'SignIn', reason: sentence, provider: 'scripted', providerCode: 'http_503', attempts: 3, failedAt: Date.now(), original }, { jobId: id });
+    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    const queues = openMessageQueues(pipeline.loaded.config.queue.name, redis, pipeline.loaded.config.redis.prefix);
+    try {
+      const { queue, deadLetters } = queues;
+      const { id } = await pipeline.producer.send({ channel: 'sms', to: '+14155550123', type: 'SignIn', payload: { code: '515151' } });
+      const job = await queue.getJob(id);
+      const original = job?.data as Record<string, unknown>;
+      await job?.remove();
+      // The record an older worker wrote: reason = the provider's sentence, no `detail` field.
+      const sentence = 'scripted: vendor unavailable (http_503); attempts exhausted';
+      await deadLetters.add('SignIn', { id, channel: 'sms', type: 'SignIn', reason: sentence, provider: 'scripted', providerCode: 'http_503', attempts: 3, failedAt: Date.now(), original }, { jobId: id });
 
-    expect(await listDeadLetters({ deadLetters })).toEqual([expect.objectContaining({ id, reason: sentence, provider: 'scripted', providerCode: 'http_503', attempts: 3 })]);
-    expect(await showDeadLetter({ deadLetters }, id)).toMatchObject({ id, reason: sentence, detail: null });
+      expect(await listDeadLetters({ deadLetters })).toEqual([expect.objectContaining({ id, reason: sentence, provider: 'scripted', providerCode: 'http_503', attempts: 3 })]);
+      expect(await showDeadLetter({ deadLetters }, id)).toMatchObject({ id, reason: sentence, detail: null });
 
-    await pipeline.startWorker();
-    expect(await replayDeadLetter({ queue, deadLetters }, id)).toBe(true);
-    expect(await pipeline.producer.waitFor(id, { timeoutMs: 10_000 })).toBe('delivered');
-    expect(scripted.sent.map((m) => m.id)).toEqual([id]);
-    expect(await listDeadLetters({ deadLetters })).toEqual([]);
+      await pipeline.startWorker();
+      expect(await replayDeadLetter(queues, id)).toBe(true);
+      expect(await pipeline.producer.waitFor(id, { timeoutMs: 10_000 })).toBe('delivered');
+      expect(scripted.sent.map((m) => m.id)).toEqual([id]);
+      expect(await listDeadLetters({ deadLetters })).toEqual([]);
+    } finally {
+      await queues.close();
+      await pipeline.close();
+      redis.disconnect();
+    }
   });
 });
