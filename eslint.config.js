@@ -38,7 +38,7 @@ export default defineConfig(
       '@typescript-eslint/require-await': 'off',
       // Its fix drops assertions that contextual typing needs (e.g. `{} as Record<string, number>` in a union return).
       '@typescript-eslint/no-unnecessary-type-assertion': 'off',
-      '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       'no-console': ['warn', { allow: ['error', 'warn'] }],
       eqeqeq: ['warn', 'always'],
     },
@@ -57,6 +57,8 @@ export default defineConfig(
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
+      // Hostile stand-ins reject with odd values on purpose.
+      '@typescript-eslint/prefer-promise-reject-errors': 'off',
     },
   },
   {

@@ -8,6 +8,7 @@ import {
   DEFAULT_QUEUE_NAME,
   DEFAULT_TTL_SECONDS,
   MAX_DURABILITY_REPLICAS,
+  MAX_DURABILITY_TIMEOUT_MS,
   MAX_TTL_LIMIT_SECONDS,
 } from '../messages/defaults.js';
 import { configTemplateSchema, localeTagSchema } from '../templates/schema.js';
@@ -32,7 +33,7 @@ export const redisSchema = z
         /** @default 0 (acknowledge once the primary has it) */
         replicas: z.number().int().min(0).max(MAX_DURABILITY_REPLICAS).default(DEFAULT_DURABILITY.replicas),
         /** How long WAIT may take before the enqueue counts as failed; at most 1000 so an ingest answer stays within 2 s. @default 500 */
-        timeoutMs: positiveInt.max(1000).default(DEFAULT_DURABILITY.timeoutMs),
+        timeoutMs: positiveInt.max(MAX_DURABILITY_TIMEOUT_MS).default(DEFAULT_DURABILITY.timeoutMs),
       })
       .prefault({}),
   })

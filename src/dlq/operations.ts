@@ -3,6 +3,7 @@ import { deadLetterSchema, type DeadLetter } from '../messages/dead-letter.js';
 import { messageJobOptions } from '../messages/job-data.js';
 import { sentMarkerKey } from '../messages/keys.js';
 import { summarize, view, type DeadLetterSummary, type DeadLetterView } from './summary.js';
+import { OtpCourierError } from '../errors/base.js';
 
 export type DeadLetterQueues = { queue: Queue; deadLetters: Queue };
 /** What the read-only and purge operations need: the dead-letter queue alone. */
@@ -41,7 +42,7 @@ export const showDeadLetter = async ({ deadLetters }: DeadLetterQueue, id: strin
  * A dead letter whose message a provider had in fact accepted (its sent marker is still there: a
  * job failed after the send, e.g. stalled too often). Replaying it would send the code again.
  */
-export class AlreadyAcceptedError extends Error {
+export class AlreadyAcceptedError extends OtpCourierError {
   override readonly name = 'AlreadyAcceptedError';
   constructor(
     readonly id: string,

@@ -24,6 +24,13 @@ export const DEFAULT_MAX_WAITERS = 1000;
 /** Acknowledge an enqueue once the primary has it; WAIT for replicas at most 500 ms when asked for some. */
 export const DEFAULT_DURABILITY: Readonly<{ replicas: number; timeoutMs: number }> = Object.freeze({ replicas: 0, timeoutMs: 500 });
 
+/**
+ * WAIT blocks at most this long, whatever `durability.timeoutMs` asks: it must end within the
+ * producer connection's 1500 ms command timeout and the ingest's 1500 ms enqueue deadline, which
+ * also cover the enqueue itself.
+ */
+export const MAX_DURABILITY_TIMEOUT_MS = 1000;
+
 /** The most replicas `durability.replicas` may ask for. */
 export const MAX_DURABILITY_REPLICAS = 16;
 

@@ -1,12 +1,9 @@
 import type { Cluster, Redis } from 'ioredis';
 import { DurabilityError } from '../errors/durability-error.js';
 
-/**
- * WAIT blocks at most this long, whatever `durability.timeoutMs` asks: it must end within the
- * producer connection's 1500 ms command timeout and the ingest's 1500 ms enqueue deadline, which
- * also cover the enqueue itself.
- */
-export const MAX_DURABILITY_TIMEOUT_MS = 1000;
+import { MAX_DURABILITY_TIMEOUT_MS } from '../messages/defaults.js';
+
+export { MAX_DURABILITY_TIMEOUT_MS };
 
 export type Durability = { replicas: number; timeoutMs: number };
 

@@ -32,9 +32,7 @@ describe('sent marker', () => {
       id: 'lock-losing',
       channels: ['sms'],
       configSchema: z.strictObject({}),
-      create: (_config, { channel }) => ({
-        id: 'lock-losing',
-        channel,
+      create: () => ({
         templates: [],
         acceptsRenderedContent: true,
         async send(message) {

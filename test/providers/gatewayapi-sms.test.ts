@@ -69,7 +69,7 @@ describe('gatewayapi-sms against a stand-in', () => {
   });
 
   it('keeps a query in the endpoint URL and asks for UCS2 when the text is not GSM-7', async () => {
-    const other = instantiate(gatewayapiSmsProvider, 
+    const other = instantiate(gatewayapiSmsProvider,
       gatewayapiSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${fixture.standIn.url}/eu/rest/mtsms?label=otp` }),
       deps,
     );

@@ -37,7 +37,7 @@ afterEach(async () => {
 
 const start = async (options: TarpitOptions, config: Record<string, unknown> = {}) => {
   tarpit = await startTarpit(options);
-  provider = instantiate(smtpProvider, 
+  provider = instantiate(smtpProvider,
     smtpConfigSchema.parse({ host: '127.0.0.1', port: tarpit.port, fromEmail: 'no-reply@example.com', ignoreTLS: true, maxConnections: 1, ...config }),
     deps,
   );

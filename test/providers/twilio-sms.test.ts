@@ -128,7 +128,7 @@ describe('twilio-sms against a stand-in', () => {
   });
 
   it('keeps the path of an endpoint with a prefix (proxies)', async () => {
-    const other = instantiate(twilioSmsProvider, 
+    const other = instantiate(twilioSmsProvider,
       twilioSmsProvider.configSchema.parse({ ...logtoConfig, endpoint: `${fixture.standIn.url}/twilio/` }),
       deps,
     );

@@ -26,7 +26,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   config: ['crypto', 'errors', 'messages', 'providers', 'templates'],
   producer: ['abort', 'crypto', 'errors', 'limits', 'messages', 'metrics', 'redis'],
   worker: ['abort', 'config', 'crypto', 'errors', 'limits', 'log', 'messages', 'metrics', 'providers', 'redis', 'templates'],
-  dlq: ['abort', 'config', 'crypto', 'errors', 'messages', 'redis', 'worker'],
+  dlq: ['abort', 'config', 'crypto', 'errors', 'messages', 'redis'],
   ops: ['abort', 'errors', 'log', 'metrics'],
   ingest: ['abort', 'errors', 'messages', 'ops', 'producer'],
   startup: ['config', 'errors', 'messages', 'providers', 'templates', 'worker'],

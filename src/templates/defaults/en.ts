@@ -10,13 +10,13 @@ export const en: LocaleCopy = {
       subject: 'Your sign-in code',
       intro: 'Enter this verification code to sign in:',
       ignore: 'If you didn’t try to sign in, you can safely ignore this email.',
-      sms: "Your sign-in code is {{code}}. It expires soon. Never share it with anyone.",
+      sms: 'Your sign-in code is {{code}}. It expires soon. Never share it with anyone.',
     },
     Register: {
       subject: 'Your sign-up code',
       intro: 'Enter this verification code to confirm your email address and finish creating your account:',
       ignore: 'If you didn’t try to create an account, you can safely ignore this email.',
-      sms: "Your sign-up code is {{code}}. It expires soon. Never share it with anyone.",
+      sms: 'Your sign-up code is {{code}}. It expires soon. Never share it with anyone.',
     },
     ForgotPassword: {
       subject: 'Your password reset code',
@@ -28,7 +28,7 @@ export const en: LocaleCopy = {
       subject: 'Your verification code',
       intro: 'Enter this verification code to continue:',
       ignore: 'If you didn’t request this code, you can safely ignore this email.',
-      sms: "Your verification code is {{code}}. It expires soon. Never share it with anyone.",
+      sms: 'Your verification code is {{code}}. It expires soon. Never share it with anyone.',
     },
     OrganizationInvitation: {
       subject: 'You’ve been invited to join an organization',
@@ -47,19 +47,19 @@ export const en: LocaleCopy = {
       subject: 'Confirm your new email address',
       intro: 'Enter this verification code to confirm this email address and link it to your account:',
       ignore: 'If you didn’t request this, you can safely ignore this email. This address won’t be linked to any account.',
-      sms: "Your code to confirm this phone number is {{code}}. It expires soon. Never share it with anyone.",
+      sms: 'Your code to confirm this phone number is {{code}}. It expires soon. Never share it with anyone.',
     },
     MfaVerification: {
       subject: 'Your two-step verification code',
       intro: 'Enter this code to finish signing in with two-step verification:',
       ignore: 'If you didn’t try to sign in, someone else may be trying to access your account. We recommend changing your password.',
-      sms: "Your two-step verification code is {{code}}. It expires soon. Never share it with anyone.",
+      sms: 'Your two-step verification code is {{code}}. It expires soon. Never share it with anyone.',
     },
     BindMfa: {
       subject: 'Set up two-step verification',
       intro: 'Enter this code to use this email address for two-step verification:',
       ignore: 'If you didn’t request this, you can safely ignore this email.',
-      sms: "Your code to set up two-step verification is {{code}}. It expires soon. Never share it with anyone.",
+      sms: 'Your code to set up two-step verification is {{code}}. It expires soon. Never share it with anyone.',
     },
   },
 };

@@ -21,11 +21,11 @@ export const accept: Behaviour = async () => ({});
 /** Hangs until the send is aborted, then rejects with `error()` (as the HTTP client does). */
 export const hangUntilAborted =
   (error: () => unknown): Behaviour =>
-  (_message, { signal }) =>
-    new Promise((_resolve, reject) => {
-      if (signal.aborted) reject(error());
-      else signal.addEventListener('abort', () => reject(error()), { once: true });
-    });
+    (_message, { signal }) =>
+      new Promise((_resolve, reject) => {
+        if (signal.aborted) reject(error());
+        else signal.addEventListener('abort', () => reject(error()), { once: true });
+      });
 
 export const createProgrammableProvider = (id: string, options: { acceptsRenderedContent?: boolean } = {}): ProgrammableProvider => {
   const state: ProgrammableProvider = {
@@ -37,9 +37,7 @@ export const createProgrammableProvider = (id: string, options: { acceptsRendere
       id,
       channels: ['email', 'sms'],
       configSchema: z.strictObject({}),
-      create: (_config, { channel }) => ({
-        id,
-        channel,
+      create: () => ({
         templates: [],
         acceptsRenderedContent: options.acceptsRenderedContent ?? true,
         async send(message, ctx) {

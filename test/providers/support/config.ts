@@ -25,7 +25,7 @@ export const expectAccepted = (schema: ConfigSchema, ...configs: unknown[]): voi
 /** A function giving the dotted paths of a config's issues (`[]` when it is accepted). */
 export const issuePaths =
   (schema: ConfigSchema) =>
-  (input: unknown): string[] => {
-    const r = schema.safeParse(input);
-    return r.success ? [] : (r.error?.issues ?? []).map((i) => i.path.map(String).join('.'));
-  };
+    (input: unknown): string[] => {
+      const r = schema.safeParse(input);
+      return r.success ? [] : (r.error?.issues ?? []).map((i) => i.path.map(String).join('.'));
+    };

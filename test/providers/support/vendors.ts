@@ -43,8 +43,8 @@ const deps = (channel: 'email' | 'sms') => ({ name: 'primary', channel, logger: 
 
 const build =
   (definition: ProviderDefinition, channel: 'email' | 'sms', config: Record<string, unknown>, endpoint: (url: string) => string = (url) => url) =>
-  (url: string, extra: Record<string, unknown> = {}): Provider =>
-    instantiate(definition, definition.configSchema.parse({ ...config, endpoint: endpoint(url), ...extra }), deps(channel));
+    (url: string, extra: Record<string, unknown> = {}): Provider =>
+      instantiate(definition, definition.configSchema.parse({ ...config, endpoint: endpoint(url), ...extra }), deps(channel));
 
 const email = emailMessage();
 const sms = (to: string): OutgoingMessage => smsMessage({ to, content: { kind: 'sms', text: 'Your code is 123456' } });
