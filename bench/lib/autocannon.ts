@@ -10,8 +10,6 @@ export type LoadOptions = {
   durationSeconds: number;
   body: string;
   headers?: Record<string, string>;
-  /** Requests per second over all connections (autocannon `-R`); unset = as fast as the server answers. */
-  overallRate?: number;
 };
 
 /** What we keep of autocannon's `--json` report (latencies in ms). */
@@ -38,10 +36,9 @@ type AutocannonJson = {
  * Runs autocannon's CLI in its own process (so the load generator does not share the event loop
  * of anything measured). `[<id>]` in the body becomes a fresh id per request (`-I`).
  */
-export const autocannon = async ({ url, connections, durationSeconds, body, headers = {}, overallRate }: LoadOptions): Promise<LoadResult> => {
+export const autocannon = async ({ url, connections, durationSeconds, body, headers = {} }: LoadOptions): Promise<LoadResult> => {
   const cli = createRequire(import.meta.url).resolve('autocannon');
   const args = [cli, '-j', '-I', '-c', String(connections), '-d', String(durationSeconds), '-m', 'POST', '-b', body];
-  if (overallRate !== undefined) args.push('-R', String(overallRate));
   for (const [k, v] of Object.entries({ 'content-type': 'application/json', ...headers })) args.push('-H', `${k}=${v}`);
   const { stdout } = await run(process.execPath, [...args, url], { maxBuffer: 16 * 1024 * 1024 });
   const report = JSON.parse(stdout) as AutocannonJson;
