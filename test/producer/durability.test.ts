@@ -7,19 +7,11 @@ import { createProducer, isDurabilityError, type Producer, type SendInput } from
 import { startRedisServer, type LocalRedis } from '../../src/redis/local-server.js';
 import { startClusterNode, startClusterReplica, startReplica, type SpawnedRedis } from '../helpers/replica.js';
 import { countJobs, openQueue, post, startIngest, testConfig, unique, type Ingest } from '../ingest/support/harness.js';
+import { rejection } from '../helpers/rejection.js';
 
 const binary = inject('redisServerBinary');
 const email = (to = 'ana@example.com'): SendInput => ({ channel: 'email', to, type: 'SignIn', payload: { code: '123456' } });
 const body = { to: 'ana@example.com', type: 'SignIn', payload: { code: '123456' } };
-
-const rejection = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-};
 
 /** The config with `redis.durability` set, as the CLI would load it. */
 const withDurability = (loaded: LoadedConfig, replicas: number, timeoutMs: number): LoadedConfig => ({

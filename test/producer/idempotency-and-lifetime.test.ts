@@ -3,19 +3,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateKey } from '../../src/crypto/key-ring.js';
 import { createProducer, isIdempotencyConflictError, isValidationError, type Producer, type SendInput } from '../../src/producer/index.js';
 import { countJobs, openQueue, testConfig, unique } from '../ingest/support/harness.js';
+import { rejection } from '../helpers/rejection.js';
 
 const HOUR = 3_600_000;
 const email: SendInput = { channel: 'email', to: 'ana@example.com', type: 'SignIn', payload: { code: '123456' } };
 const sms: SendInput = { channel: 'sms', to: '+14155550123', type: 'SignIn', payload: { code: '123456' } };
-
-const rejection = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-};
 
 describe('message lifetime is capped by maxTtlSeconds', () => {
   const redisUrl = inject('redisUrl');

@@ -6,17 +6,9 @@ import { jobDataSchema } from '../../src/messages/job-data.js';
 import { freePort } from '../../src/redis/local-server.js';
 import { createProducer, isRateLimitedError, isValidationError, type Producer, type SendInput } from '../../src/producer/index.js';
 import { countJobs, openQueue, startWorker, testConfig, unique } from '../ingest/support/harness.js';
+import { rejection } from '../helpers/rejection.js';
 
 const base: SendInput = { channel: 'email', to: 'ana@example.com', type: 'SignIn', payload: { code: '123456' } };
-
-const rejection = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-};
 
 describe('producer library', () => {
   const redisUrl = inject('redisUrl');
