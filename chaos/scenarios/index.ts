@@ -3,6 +3,7 @@ import { networkFaults } from './network-faults.js';
 import { poison } from './poison.js';
 import { providerOutage } from './provider-outage.js';
 import { redisRestart } from './redis-restart.js';
+import { rollingDeploy } from './rolling-deploy.js';
 import { sentinelFailover } from './sentinel-failover.js';
 import { workerKill } from './worker-kill.js';
 
@@ -14,4 +15,5 @@ export const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<Scenari
   d: poison,
   e: sentinelFailover,
   f: networkFaults,
+  g: rollingDeploy,
 };

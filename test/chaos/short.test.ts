@@ -65,4 +65,15 @@ describe('chaos (short form)', () => {
     expect(r.figures.lateSends).toBe(0);
     expect(r.figures.pending).toBe(0);
   }, 120_000);
+
+  it('(g) rolling deploy, every SIGTERM cutting sends off after a 0.5 s grace: circuit never opens, nothing lost, exits bounded', async () => {
+    const r = await SCENARIOS.g!(ctx());
+    expectOk(r);
+    expect(r.figures.sigterms).toBeGreaterThanOrEqual(3);
+    expect(r.figures.inVendorAtSigterm).toBeGreaterThan(0);
+    expect(r.figures.circuitOpenPolls).toBe(0);
+    expect(r.figures.pending).toBe(0);
+    expect(r.figures.requestsAfterExpiry).toBe(0);
+    expect(r.figures.dupAfterWebhookIdDedupe).toBe(0);
+  }, 90_000);
 });
