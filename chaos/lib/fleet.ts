@@ -26,6 +26,8 @@ export type FleetOptions = {
   shutdownGraceSeconds?: number;
   /** The http-sms connector's `timeoutMs`. @default 5000 */
   timeoutMs?: number;
+  /** The config's `email:` section (e.g. an `smtp` connector); none by default. */
+  email?: Record<string, unknown>;
 };
 
 /** A running worker: its sink tag and, for the courier, its ops base URL (/healthz, /readyz). */
@@ -76,6 +78,7 @@ export const startFleet = async (options: FleetOptions): Promise<Fleet> => {
         backoff: options.backoff ?? { delayMs: 100, maxDelayMs: 1000 },
       },
       sms: { active: 'sink', connectors: { sink: { provider: 'http-sms', config: { endpoint, timeoutMs: options.timeoutMs ?? 5000, ...(options.signingSecret && { signingSecret: options.signingSecret }) } } } },
+      ...(options.email && { email: options.email }),
       ...(options.encryptionKeys && { security: { encryptionKeys: options.encryptionKeys } }),
       metrics: { port: metricsPort, host: '127.0.0.1' },
       log: { level: 'warn' },

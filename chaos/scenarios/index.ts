@@ -5,6 +5,7 @@ import { providerOutage } from './provider-outage.js';
 import { redisRestart } from './redis-restart.js';
 import { rollingDeploy } from './rolling-deploy.js';
 import { sentinelFailover } from './sentinel-failover.js';
+import { smtpTarpit } from './smtp-tarpit.js';
 import { workerKill } from './worker-kill.js';
 
 export const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<ScenarioResult>> = {
@@ -16,4 +17,5 @@ export const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<Scenari
   e: sentinelFailover,
   f: networkFaults,
   g: rollingDeploy,
+  h: smtpTarpit,
 };

@@ -76,4 +76,13 @@ describe('chaos (short form)', () => {
     expect(r.figures.requestsAfterExpiry).toBe(0);
     expect(r.figures.dupAfterWebhookIdDedupe).toBe(0);
   }, 90_000);
+
+  it('(h) SMTP server tarpitting the reply to DATA past the lifetime: none accepted after expiresAt, the others delivered', async () => {
+    const r = await SCENARIOS.h!(ctx());
+    expectOk(r);
+    expect(r.figures.tarpitted).toBeGreaterThan(0);
+    expect(r.figures.acceptedAfterExpiry).toBe(0);
+    expect(r.figures.slowPending).toBe(0);
+    expect(r.figures.fastDelivered).toBe(r.figures.fast);
+  }, 90_000);
 });
