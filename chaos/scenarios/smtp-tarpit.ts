@@ -61,6 +61,11 @@ export const smtpTarpit = (ctx: ScenarioContext): Promise<ScenarioResult> =>
       }
       const fastOutcomes = await waitAll(producer, fast, FAST_LIFETIME_MS);
       const slowOutcomes = await waitAll(producer, slow, SLOW_LIFETIME_MS + 15_000);
+      // Every stalled reply ends, one way or the other, before the counts: the client hung up
+      // (dropped), or it stayed connected until the stall ended and the server accepted (late).
+      const settled = () => tarpit.dropped.length + tarpit.accepted.filter((a) => a.to.startsWith('slow')).length >= tarpit.fullyReceived.filter((r) => r.to.startsWith('slow')).length;
+      const settleBy = Date.now() + STALL_MS + 2000;
+      while (!settled() && Date.now() < settleBy) await sleep(100);
       const byFast = countBy(fastOutcomes.values());
       const bySlow = countBy(slowOutcomes.values());
       const late = tarpit.accepted.filter((a) => a.at > (expiresAtOf.get(a.to) ?? Infinity));
@@ -71,6 +76,7 @@ export const smtpTarpit = (ctx: ScenarioContext): Promise<ScenarioResult> =>
       check(failures, late.length === 0, `${late.length} messages accepted by the server after their expiresAt: ${JSON.stringify(late.slice(0, 5))}`);
       check(failures, (byFast.delivered ?? 0) === fast.length, `fast messages delivered ${byFast.delivered ?? 0}/${fast.length}: ${JSON.stringify(byFast)}`);
       check(failures, (bySlow.pending ?? 0) === 0 && (bySlow.delivered ?? 0) === 0, `tarpitted messages: ${JSON.stringify(bySlow)} (want none delivered, none pending)`);
+      check(failures, settled(), 'a stalled reply neither dropped nor accepted by the end');
       check(failures, fastAfterStall > 0, 'no fast message delivered after the first stall');
       return {
         failures,
@@ -85,6 +91,8 @@ export const smtpTarpit = (ctx: ScenarioContext): Promise<ScenarioResult> =>
           slowPending: bySlow.pending ?? 0,
           slowFullyReceived: tarpit.fullyReceived.filter((r) => r.to.startsWith('slow')).length,
           slowDroppedByServer: tarpit.dropped.length,
+          // How long after its expiresAt the worker hung up on a stalled reply (the slowest).
+          dropAfterExpiryMaxMs: Math.max(0, ...tarpit.dropped.map((d) => d.at - (expiresAtOf.get(d.to) ?? d.at))),
           slowAccepted,
           acceptedAfterExpiry: late.length,
           smtpConnections: tarpit.connections(),
