@@ -7,7 +7,7 @@ import { generateKey } from '../../src/crypto/key-ring.js';
 import { createIngestServer } from '../../src/ingest/server.js';
 import { createProducer } from '../../src/producer/index.js';
 import { eventually } from '../helpers/pipeline.js';
-import { countJobs, openQueue, post, startIngest, testConfig, unique, type Ingest } from './support/harness.js';
+import { countJobs, openQueue, post, testConfig, unique, useIngest } from './support/harness.js';
 
 const HOUR = 3_600_000;
 const signIn = (to = 'ana@example.com') => ({ to, type: 'SignIn', payload: { code: '123456' } });
@@ -15,17 +15,8 @@ type Issues = { error: string; issues: { path: string; message: string }[] };
 
 describe('X-Expires-At is capped at queue.maxTtlSeconds (default one day)', () => {
   const loaded = testConfig({ redisUrl: inject('redisUrl') });
-  const redis = new Redis(inject('redisUrl'));
-  const queue = openQueue(loaded, redis);
-  let ingest: Ingest;
-  beforeAll(async () => {
-    ingest = await startIngest(loaded);
-  });
-  afterAll(async () => {
-    await ingest?.close();
-    await queue.close();
-    redis.disconnect();
-  });
+  const ingest = useIngest(loaded);
+  const { queue } = ingest;
 
   it('30 days ahead, or the docs\' old 2030 example: 400 on X-Expires-At, nothing enqueued', async () => {
     for (const value of [String(Date.now() + 30 * 24 * HOUR), new Date(Date.now() + 30 * 24 * HOUR).toISOString(), '2030-01-01T00:00:00Z']) {
@@ -51,17 +42,8 @@ describe.each([
   ['encrypted', { encryptionKeys: { current: 'k1', keys: { k1: generateKey() } } }],
 ])('Idempotency-Key reused on another message (%s): 409', (_what, security) => {
   const loaded = testConfig({ redisUrl: inject('redisUrl'), ...(security && { security }) });
-  const redis = new Redis(inject('redisUrl'));
-  const queue = openQueue(loaded, redis);
-  let ingest: Ingest;
-  beforeAll(async () => {
-    ingest = await startIngest(loaded);
-  });
-  afterAll(async () => {
-    await ingest?.close();
-    await queue.close();
-    redis.disconnect();
-  });
+  const ingest = useIngest(loaded);
+  const { queue } = ingest;
 
   it.each([
     ['email', '/v1/email', signIn('ana@example.com'), signIn('Ana@Example.com'), signIn('eve@example.com')],

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { jobDataSchema } from '../../src/messages/job-data.js';
 import { TEMPLATE_TYPES } from '../../src/messages/types.js';
-import { openQueue, post, startIngest, testConfig, type Ingest, type Reply } from './support/harness.js';
+import { post, testConfig, useIngest, type Reply } from './support/harness.js';
 
 const POISON = /"(__proto__|constructor|prototype)"/;
 
@@ -62,23 +61,13 @@ const request = fc.constantFrom('email' as const, 'sms' as const).chain((channel
 );
 
 describe('hostile bodies (property-based): 200 with a valid job, or 400 naming a field; never 500', () => {
-  const redis = new Redis(inject('redisUrl'));
   const loaded = testConfig({
     redisUrl: inject('redisUrl'),
     limits: { perRecipient: { max: 1_000_000, windowSeconds: 600 }, perIp: { max: 1_000_000, windowSeconds: 600 } },
     ingest: { bodyLimitBytes: 1_000_000 },
   });
-  const queue = openQueue(loaded, redis);
-  let ingest: Ingest;
-
-  beforeAll(async () => {
-    ingest = await startIngest(loaded);
-  });
-  afterAll(async () => {
-    await ingest?.close();
-    await queue.close();
-    redis.disconnect();
-  });
+  const ingest = useIngest(loaded);
+  const { queue } = ingest;
 
   const seen = { 200: 0, 400: 0 };
   /** The property every answer must satisfy. `value` is the parsed body, undefined when `raw` is not JSON. */

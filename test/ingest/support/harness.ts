@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { type Redis } from 'ioredis';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { Registry } from 'prom-client';
 import { startIngestRuntime, startWorkerRuntime } from '../../../src/cli/runtime.js';
 import { parseConfig, type LoadedConfig } from '../../../src/config/load.js';
@@ -51,6 +52,31 @@ export const startIngest = async (loaded: LoadedConfig): Promise<Ingest> => {
   const runtime = await startIngestRuntime(loaded, silentLogger, registry);
   const { port } = runtime.app.server.address() as AddressInfo;
   return Object.assign(runtime, { url: `http://127.0.0.1:${port}`, registry });
+};
+
+/**
+ * For one describe block: an ingest on `loaded`'s Redis, started before its tests and closed after,
+ * with the config's queue open to count what it stored.
+ */
+export const useIngest = (loaded: LoadedConfig): { readonly queue: Queue; readonly url: string } => {
+  const redis = new Redis(loaded.config.redis.url ?? '');
+  const queue = openQueue(loaded, redis);
+  let ingest: Ingest | undefined;
+  beforeAll(async () => {
+    ingest = await startIngest(loaded);
+  });
+  afterAll(async () => {
+    await ingest?.close();
+    await queue.close();
+    redis.disconnect();
+  });
+  return {
+    queue,
+    get url() {
+      if (!ingest) throw new Error('the ingest starts in beforeAll');
+      return ingest.url;
+    },
+  };
 };
 
 export const startWorker = (loaded: LoadedConfig) => startWorkerRuntime(loaded, silentLogger, new Registry(), { ops: false });
