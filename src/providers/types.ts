@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Channel, ContentType, Payload, TemplateType } from '../messages/types.js';
+import type { ReceiptDefinition } from '../receipts/types.js';
 
 /** A template the connector's own config carries, normalised from Logto's shapes. */
 export type ConnectorTemplate = LocalTemplate | RemoteTemplate;
@@ -57,6 +58,13 @@ export type SendContext = {
   signal: AbortSignal;
   /** 1 for the first attempt. */
   attempt: number;
+  /**
+   * Where the vendor should post this message's receipts (`ingest.publicUrl` +
+   * `/v1/receipts/<channel>/<connector>`), set when the connector has a `receipts` block and
+   * `ingest.publicUrl` is configured. Vendors that take a per-message callback get it (Twilio
+   * `StatusCallback`, Vonage `callback`); the others ignore it.
+   */
+  receiptUrl?: string;
 };
 
 export type SendResult = {
@@ -91,6 +99,8 @@ export type ProviderDeps = {
   name: string;
   channel: Channel;
   logger: Logger;
+  /** The connector's `receipts` block as the provider's receipts schema parsed it; absent when receipts are off. */
+  receipts?: unknown;
 };
 
 /** One per provider folder: its config schema and a factory. */
@@ -101,6 +111,8 @@ export type ProviderDefinition<Schema extends z.ZodType = z.ZodType> = {
   configSchema: Schema;
   /** Builds the connector; the framework (`instantiate`) sets its `id` and `channel`. */
   create(config: z.infer<Schema>, deps: ProviderDeps): ProviderImpl;
+  /** Delivery receipts (SPEC §8): the connector's `receipts` block and its webhook verifier. Absent: none. */
+  receipts?: ReceiptDefinition<z.infer<Schema>>;
 };
 
 /** What a provider's factory returns: `id` and `channel` come from the definition and the config, through `instantiate`. */
