@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, inject } from 'vitest';
-import { createReceiptTools, fetchTextBounded } from '../../src/receipts/tools.js';
+import { createReceiptTools, fetchTextBounded } from '../../src/tracking/tools.js';
 import type { ReceiptRequest, ReceiptTools } from '../../src/receipts/types.js';
 
 export type RequestParts = {

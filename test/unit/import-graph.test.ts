@@ -21,21 +21,23 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   metrics: ['errors', 'messages'],
   redis: ['errors', 'messages'],
   limits: ['abort', 'crypto', 'errors', 'messages', 'redis'],
-  providers: ['abort', 'errors', 'messages'],
+  receipts: ['crypto', 'errors', 'messages'],
+  providers: ['abort', 'crypto', 'errors', 'messages', 'receipts'],
   templates: ['errors', 'messages', 'providers'],
-  config: ['crypto', 'errors', 'messages', 'providers', 'templates'],
-  producer: ['abort', 'crypto', 'errors', 'limits', 'messages', 'metrics', 'redis'],
-  worker: ['abort', 'config', 'crypto', 'errors', 'limits', 'log', 'messages', 'metrics', 'providers', 'redis', 'templates'],
+  config: ['crypto', 'errors', 'messages', 'providers', 'receipts', 'templates'],
+  tracking: ['abort', 'crypto', 'errors', 'messages', 'metrics', 'providers', 'receipts', 'redis'],
+  producer: ['abort', 'crypto', 'errors', 'limits', 'messages', 'metrics', 'redis', 'tracking'],
+  worker: ['abort', 'config', 'crypto', 'errors', 'limits', 'log', 'messages', 'metrics', 'providers', 'receipts', 'redis', 'templates', 'tracking'],
   dlq: ['abort', 'config', 'crypto', 'errors', 'messages', 'redis'],
   ops: ['abort', 'errors', 'log', 'metrics'],
-  ingest: ['abort', 'errors', 'messages', 'ops', 'producer'],
+  ingest: ['abort', 'config', 'crypto', 'errors', 'messages', 'metrics', 'ops', 'producer', 'receipts', 'tracking'],
   startup: ['config', 'errors', 'messages', 'providers', 'templates', 'worker'],
-  cli: ['abort', 'config', 'crypto', 'dlq', 'errors', 'ingest', 'log', 'messages', 'metrics', 'ops', 'producer', 'providers', 'redis', 'startup', 'templates', 'worker'],
+  cli: ['abort', 'config', 'crypto', 'dlq', 'errors', 'ingest', 'log', 'messages', 'metrics', 'ops', 'producer', 'providers', 'receipts', 'redis', 'startup', 'templates', 'tracking', 'worker'],
 };
 
 /** The core never reaches up into these (issue #14), whatever the table above says. */
-const CORE = ['templates', 'messages', 'errors', 'crypto', 'limits', 'abort'];
-const UPPER = ['config', 'worker', 'cli', 'ingest', 'producer', 'startup', 'dlq', 'ops'];
+const CORE = ['templates', 'messages', 'errors', 'crypto', 'limits', 'abort', 'receipts'];
+const UPPER = ['config', 'worker', 'cli', 'ingest', 'producer', 'startup', 'dlq', 'ops', 'tracking'];
 
 const sourceFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

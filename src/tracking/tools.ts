@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { request } from 'undici';
 import { createDeadline } from '../abort/deadline.js';
 import { declaredLength, readCappedBody } from '../providers/http/body-limit.js';
-import type { ReceiptTools } from './types.js';
+import type { ReceiptTools } from '../receipts/types.js';
 
 /** A verifier's outgoing GET (an SNS certificate, a subscription confirmation) takes at most this long. */
 export const RECEIPT_FETCH_TIMEOUT_MS = 3000;
