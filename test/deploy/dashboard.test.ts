@@ -9,6 +9,8 @@ type Datasource = { type?: string; uid?: string };
 type Target = { expr: string; datasource?: Datasource; refId: string };
 type Panel = {
   id: number;
+  collapsed?: boolean;
+  panels?: unknown[];
   type: string;
   title?: string;
   description?: string;
@@ -35,10 +37,13 @@ const UNITS = new Set(['s', 'ms', 'percentunit', 'ops', 'reqps', 'short', 'bytes
 const TEMPLATED = { type: 'prometheus', uid: '${datasource}' };
 
 let dashboard: Dashboard;
+/** The panels that draw something: every panel but the (expanded, empty) row headers. */
+let charts: Panel[];
 let targets: { panel: Panel; target: Target }[];
 beforeAll(async () => {
   dashboard = JSON.parse(await readFile(join(REPO, 'deploy/grafana/otp-courier.json'), 'utf8')) as Dashboard;
-  targets = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel, target })));
+  charts = dashboard.panels.filter((p) => p.type !== 'row');
+  targets = charts.flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel, target })));
 });
 
 describe('the Grafana dashboard', () => {
@@ -49,8 +54,16 @@ describe('the Grafana dashboard', () => {
     expect(dashboard.schemaVersion).toBeLessThanOrEqual(42);
     expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
     for (const panel of dashboard.panels) {
-      expect(['timeseries', 'stat'], panel.title).toContain(panel.type);
+      expect(['timeseries', 'stat', 'row'], panel.title).toContain(panel.type);
       expect(panel.gridPos.x + panel.gridPos.w, panel.title).toBeLessThanOrEqual(24);
+    }
+  });
+
+  it('has only expanded, full-width row headers that hold no panels or queries themselves', () => {
+    for (const row of dashboard.panels.filter((p) => p.type === 'row')) {
+      expect(row.title, `row ${row.id}`).toMatch(/\w/);
+      expect(row).toMatchObject({ collapsed: false, panels: [], gridPos: { x: 0, w: 24, h: 1 } });
+      expect(row.targets, row.title).toBeUndefined();
     }
   });
 
@@ -69,12 +82,12 @@ describe('the Grafana dashboard', () => {
   });
 
   it('uses the templated datasource on every panel and query', () => {
-    for (const panel of dashboard.panels) expect(panel.datasource, panel.title).toEqual(TEMPLATED);
+    for (const panel of charts) expect(panel.datasource, panel.title).toEqual(TEMPLATED);
     for (const { panel, target } of targets) expect(target.datasource, `${panel.title} ${target.refId}`).toEqual(TEMPLATED);
   });
 
   it('gives every panel a title, a description, a unit and at least one query', () => {
-    for (const panel of dashboard.panels) {
+    for (const panel of charts) {
       expect(panel.title, `panel ${panel.id}`).toMatch(/\w/);
       expect(panel.description, panel.title).toMatch(/\w{3}/);
       expect(UNITS, `${panel.title}: unit ${panel.fieldConfig?.defaults?.unit}`).toContain(panel.fieldConfig?.defaults?.unit);
@@ -115,7 +128,10 @@ describe('the Grafana dashboard', () => {
         for (const value of values) expect(LABEL_VALUES[label]?.has(value), `${where}: ${label}="${value}"`).toBe(true);
       }
     }
-    for (const required of ['otp_messages_total', 'otp_delivery_attempts_total', 'otp_end_to_end_seconds_bucket', 'otp_queue_jobs', 'otp_queue_oldest_waiting_age_seconds', 'otp_dead_letter_jobs', 'otp_provider_up']) {
+    for (const required of [
+      'otp_messages_total', 'otp_delivery_attempts_total', 'otp_end_to_end_seconds_bucket', 'otp_queue_jobs', 'otp_queue_oldest_waiting_age_seconds', 'otp_dead_letter_jobs', 'otp_provider_up',
+      'otp_receipts_total', 'otp_receipt_latency_seconds_bucket', 'otp_receipts_rejected_total', 'otp_receipt_failovers_total', 'otp_receipts_missing_total', 'otp_receipts_by_country_total',
+    ]) {
       expect(used, required).toContain(required);
     }
   });
@@ -126,6 +142,17 @@ describe('the Grafana dashboard', () => {
     for (const panel of age) {
       expect(panel.fieldConfig?.defaults?.unit).toBe('s');
       expect(panel.fieldConfig?.defaults?.thresholds?.steps.map((s) => s.value)).toEqual([null, 300, 600]);
+    }
+  });
+
+  it('draws the receipt alerts\' thresholds: 80 % delivered (OtpDeliveryRateLow), 50 % without a receipt (OtpReceiptsMissing)', () => {
+    for (const [metric, step] of [['otp_receipts_total', 0.8], ['otp_receipts_missing_total', 0.5]] as const) {
+      const panels = dashboard.panels.filter((p) => p.targets?.some((t) => metricNamesIn(t.expr)[0] === metric));
+      expect(panels.length, metric).toBeGreaterThan(0);
+      for (const panel of panels) {
+        expect(panel.fieldConfig?.defaults?.unit, panel.title).toBe('percentunit');
+        expect(panel.fieldConfig?.defaults?.thresholds?.steps.map((s) => s.value), panel.title).toEqual([null, step]);
+      }
     }
   });
 });

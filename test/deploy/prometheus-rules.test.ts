@@ -32,17 +32,20 @@ describe('alert rules', () => {
     ).toEqual(groups);
   });
 
-  it('cover the SLO burn rates, the queue, dead letters, providers and missing workers', () => {
+  it('cover the SLO burn rates, the queue, dead letters, providers, missing workers and delivery receipts', () => {
     expect(alerts.map((a) => a.alert).sort()).toEqual([
       'OtpChannelDown',
       'OtpDeadLettersGrowing',
       'OtpDeliveryErrorBudgetBurnFast',
       'OtpDeliveryErrorBudgetBurnSlow',
+      'OtpDeliveryRateLow',
       'OtpIngestDown',
       'OtpNoWorkerUp',
       'OtpProviderDown',
       'OtpProviderFailing',
       'OtpQueueOldestWaitingTooOld',
+      'OtpReceiptsForged',
+      'OtpReceiptsMissing',
     ]);
     const records = [...recordingRuleNames(groups)];
     for (const window of ['5m', '30m', '1h', '2h', '6h', '1d', '3d']) expect(records).toContain(`otp:messages_delivered:ratio_rate${window}`);

@@ -1,4 +1,4 @@
-/** SPEC §6: the only application metric names (and the histograms' series). */
+/** SPEC §6 and the delivery receipts of §8: the only application metric names (and the histograms' series). */
 export const SPEC_METRICS = new Set([
   'otp_messages_enqueued_total',
   'otp_messages_total',
@@ -9,9 +9,16 @@ export const SPEC_METRICS = new Set([
   'otp_queue_oldest_waiting_age_seconds',
   'otp_dead_letter_jobs',
   'otp_provider_up',
+  // §8 delivery receipts: all from the ingest but otp_receipts_missing_total (the worker).
+  'otp_receipts_total',
+  'otp_receipt_latency_seconds',
+  'otp_receipts_rejected_total',
+  'otp_receipt_failovers_total',
+  'otp_receipts_missing_total',
+  'otp_receipts_by_country_total',
 ]);
 
-const HISTOGRAMS = ['otp_delivery_attempt_duration_seconds', 'otp_end_to_end_seconds'];
+const HISTOGRAMS = ['otp_delivery_attempt_duration_seconds', 'otp_end_to_end_seconds', 'otp_receipt_latency_seconds'];
 const HISTOGRAM_SERIES = new Set(HISTOGRAMS.flatMap((h) => [`${h}_bucket`, `${h}_sum`, `${h}_count`]));
 
 /** SPEC §6 label values that form closed sets: a typo in a matcher selects nothing, silently. */
@@ -20,6 +27,8 @@ export const LABEL_VALUES: Record<string, ReadonlySet<string>> = {
   outcome: new Set(['success', 'retryable_error', 'permanent_error', 'rate_limited']),
   state: new Set(['waiting', 'active', 'delayed', 'failed']),
   channel: new Set(['email', 'sms']),
+  status: new Set(['delivered', 'undelivered', 'complained', 'deferred']),
+  reason: new Set(['signature', 'unknown_message', 'malformed']),
 };
 
 /** A SPEC metric, a recording rule of ours, prom-client's process_/nodejs_ defaults, or `up`. */
