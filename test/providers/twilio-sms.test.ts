@@ -110,6 +110,15 @@ describe('twilio-sms against a stand-in', () => {
     });
   });
 
+  it('asks for status callbacks at ctx.receiptUrl when receipts are on', async () => {
+    fixture.standIn.reply(created());
+    const receiptUrl = 'https://otp.example.com/v1/receipts/sms/main';
+    await fixture.provider.send(message(), { ...ctx(), receiptUrl });
+    const form = new URLSearchParams(fixture.standIn.requests.at(-1)?.body);
+    expect(form.get('StatusCallback')).toBe(receiptUrl);
+    expect(form.get('To')).toBe('+15005550006');
+  });
+
   it('adds the leading + to To as Logto does, and keeps non-ASCII text intact', async () => {
     fixture.standIn.reply(created());
     await fixture.provider.send(message({ to: '447700900123', content: { kind: 'sms', text: 'Код: 123456 ✓ & más' } }), ctx());

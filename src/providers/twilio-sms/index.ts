@@ -3,6 +3,7 @@ import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import { toLocalSmsTemplates } from '../shared/templates.js';
 import { defineProvider } from '../types.js';
 import { TWILIO_API_URL, twilioSmsConfigSchema } from './config.js';
+import { twilioSmsReceipts } from './receipts.js';
 import { sendTwilioSms } from './request.js';
 import { createTwilioTransport } from './transport.js';
 
@@ -22,4 +23,6 @@ export const twilioSmsProvider = defineProvider({
       close: () => transport.close(),
     };
   },
+  /** Status callbacks, signed with the config's `authToken`; each send asks for them (`StatusCallback`). */
+  receipts: twilioSmsReceipts,
 });

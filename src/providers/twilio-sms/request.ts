@@ -12,8 +12,11 @@ const PROVIDER = 'twilio-sms';
 /** Logto's `To`: E.164, with the leading `+` added when the number lacks it. */
 export const toE164 = (to: string): string => (to.startsWith('+') ? to : `+${to}`);
 
-/** The Messages API fields Logto sends: `To`, `MessagingServiceSid`, `Body`, `RiskCheck`. */
-export const toTwilioMessageParams = (message: OutgoingMessage, config: TwilioSmsConfig): MessageListInstanceCreateOptions => {
+/**
+ * The Messages API fields Logto sends: `To`, `MessagingServiceSid`, `Body`, `RiskCheck`; and
+ * `StatusCallback` when receipts are on (`receiptUrl`), so Twilio posts this message's statuses there.
+ */
+export const toTwilioMessageParams = (message: OutgoingMessage, config: TwilioSmsConfig, receiptUrl?: string): MessageListInstanceCreateOptions => {
   if (message.content.kind !== 'sms') {
     throw permanent({ provider: PROVIDER, code: 'template_not_supported', message: 'twilio-sms sends rendered SMS text only' });
   }
@@ -22,6 +25,7 @@ export const toTwilioMessageParams = (message: OutgoingMessage, config: TwilioSm
     messagingServiceSid: config.fromMessagingServiceSID,
     body: message.content.text,
     riskCheck: config.disableRiskCheck ? 'disable' : 'enable',
+    ...(receiptUrl === undefined ? {} : { statusCallback: receiptUrl }),
   };
 };
 
@@ -37,9 +41,9 @@ export const sendTwilioSms = async (
   transport: TwilioTransport,
   config: TwilioSmsConfig,
   message: OutgoingMessage,
-  { signal }: SendContext,
+  { signal, receiptUrl }: SendContext,
 ): Promise<SendResult> => {
-  const params = toTwilioMessageParams(message, config);
+  const params = toTwilioMessageParams(message, config, receiptUrl);
   const call: TwilioCall = { signal };
   try {
     await transport.run(call, () => client.messages.create(params));
