@@ -76,6 +76,14 @@ describe('vonage-sms against a stand-in', () => {
     });
   });
 
+  it('sends callback=ctx.receiptUrl when receipts are on, so the DLR comes to the ingest', async () => {
+    fixture.standIn.reply(accepted());
+    const receiptUrl = 'https://otp.example.com/v1/receipts/sms/main';
+    await fixture.provider.send(message(), { ...ctx(), receiptUrl });
+    const body: unknown = JSON.parse(fixture.standIn.requests.at(-1)?.body ?? '');
+    expect(body).toMatchObject({ to: '447700900000', callback: receiptUrl });
+  });
+
   it('asks for type=unicode when the text is not GSM-7', async () => {
     fixture.standIn.reply(accepted());
     await fixture.provider.send(message({ content: { kind: 'sms', text: 'Ваш код: 123456' } }), ctx());

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { permanent } from '../../errors/delivery-error.js';
 import { replyReader } from '../http/accept.js';
 import { classifyHttpStatus } from '../http/classify.js';
-import type { HttpVendor } from '../http/provider.js';
+import type { HttpVendor, VendorRequest } from '../http/provider.js';
 import { needsUcs2 } from '../shared/sms-text/gsm7.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
 import type { OutgoingMessage } from '../types.js';
@@ -18,13 +18,16 @@ export type VonageSmsRequest = {
   to: string;
   text: string;
   type?: 'unicode';
+  /** Where this message's delivery receipt goes (instead of the account's default webhook). */
+  callback?: string;
 };
 
 /**
  * The SMS API body (JSON, as the Vonage SDK that Logto uses sends it): `to` is the E.164
- * number without `+`; `type=unicode` when the text needs UCS-2, else Vonage's default `text`.
+ * number without `+`; `type=unicode` when the text needs UCS-2, else Vonage's default `text`;
+ * `callback` when receipts are on (`receiptUrl`).
  */
-export const toVonageRequest = (message: OutgoingMessage, config: VonageSmsConfig): VonageSmsRequest => {
+export const toVonageRequest = (message: OutgoingMessage, config: VonageSmsConfig, receiptUrl?: string): VonageSmsRequest => {
   if (message.content.kind !== 'sms') {
     throw permanent({ provider: PROVIDER, code: 'template_not_supported', message: 'vonage-sms sends rendered SMS text only' });
   }
@@ -36,6 +39,7 @@ export const toVonageRequest = (message: OutgoingMessage, config: VonageSmsConfi
     to: toMsisdn(message.to),
     text,
     ...(needsUcs2(text) ? { type: 'unicode' as const } : {}),
+    ...(receiptUrl === undefined ? {} : { callback: receiptUrl }),
   };
 };
 
@@ -65,8 +69,11 @@ const readVonageReply = replyReader({
 
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
+/** What a send posts and reads; `request` also takes the send's receipt URL (`ctx.receiptUrl`). */
+export type VonageVendor = Omit<HttpVendor, 'request'> & { request(message: OutgoingMessage, receiptUrl?: string): VendorRequest };
+
 /** `POST {endpoint}/sms/json`; the credentials travel in the body, as Vonage's SMS API wants. */
-export const vonageVendor = (config: VonageSmsConfig): HttpVendor => ({
-  request: (message) => ({ path: '/sms/json', headers: HEADERS, body: JSON.stringify(toVonageRequest(message, config)) }),
+export const vonageVendor = (config: VonageSmsConfig): VonageVendor => ({
+  request: (message, receiptUrl) => ({ path: '/sms/json', headers: HEADERS, body: JSON.stringify(toVonageRequest(message, config, receiptUrl)) }),
   reply: readVonageReply,
 });
