@@ -69,7 +69,8 @@ export const describeHttpWebhookProvider = (
       expect(provider.templates).toEqual([]);
       expect(provider.acceptsRenderedContent).toBe(true);
       standIn.reply({ status: 200, body: { ignored: true } });
-      await expect(provider.send(message, ctx())).resolves.toEqual({});
+      // No id of the service's own in the answer: the send records ours (receipts name it, SPEC §8).
+      await expect(provider.send(message, ctx())).resolves.toEqual({ providerMessageId: message.id });
       await provider.close();
 
       const req = standIn.requests.at(-1);
@@ -79,6 +80,15 @@ export const describeHttpWebhookProvider = (
       expect(req?.headers.authorization).toBe('Bearer xyz');
       expect(Object.keys(req?.headers ?? {}).filter((h) => h.startsWith('webhook-'))).toEqual([]);
       expect(JSON.parse(req?.body ?? '')).toEqual({ to: message.to, type: message.type, payload: message.payload, ip: message.ip });
+    });
+
+    it("records the service's own id when its 2xx answer names one ({\"providerMessageId\"})", async () => {
+      const provider = create({ endpoint: `${standIn.url}/otp` });
+      standIn.reply({ status: 201, body: { providerMessageId: 'svc-123', extra: true } });
+      await expect(provider.send(message, ctx())).resolves.toEqual({ providerMessageId: 'svc-123' });
+      standIn.reply({ status: 200, body: { providerMessageId: '' } });
+      await expect(provider.send(message, ctx())).resolves.toEqual({ providerMessageId: message.id });
+      await provider.close();
     });
 
     it('omits Authorization (unset or blank) and ip when not set, and sends the payload, not the rendered content', async () => {

@@ -36,10 +36,16 @@ export const buildWebhookRequest = (message: OutgoingMessage, { authorization, k
 };
 
 /**
+ * A 2xx answer may name the service's own id for the message (`{"providerMessageId": "…"}`):
+ * its receipts then carry that id. Any other body is ignored, as in Logto.
+ */
+const serviceIdSchema = z.object({ providerMessageId: z.string().min(1).max(200) });
+const webhookAnswerSchema = z.unknown().transform((body) => serviceIdSchema.safeParse(body).data?.providerMessageId);
+
+/**
  * The connector behind `http-email` and `http-sms`: `POST endpoint` with Logto's JSON body. It
  * sends the producer's payload, never rendered text, so it ignores `message.content`. Any 2xx is
- * success; the response body is ignored, as in Logto (one over the cap, or broken off, makes it
- * an unexpected answer like any other vendor's).
+ * success (one over the cap, or broken off, makes it an unexpected answer like any other vendor's).
  */
 export const webhookVendor = (provider: string, config: HttpWebhookConfig): HttpVendor => {
   const { path } = endpointParts(config.endpoint);
@@ -47,6 +53,10 @@ export const webhookVendor = (provider: string, config: HttpWebhookConfig): Http
   const options = { authorization: config.authorization, key };
   return {
     request: (message) => ({ path, ...buildWebhookRequest(message, { ...options, timestamp: Math.floor(Date.now() / 1000) }) }),
-    reply: replyReader({ failure: (res) => classifyWebhookStatus(provider, res), accepted: z.unknown(), result: () => ({}) }),
+    reply: replyReader({
+      failure: (res) => classifyWebhookStatus(provider, res),
+      accepted: webhookAnswerSchema,
+      result: (providerMessageId) => (providerMessageId === undefined ? {} : { providerMessageId }),
+    }),
   };
 };

@@ -47,8 +47,8 @@ export const describeHostileReplies = (target: VendorTarget): void => {
     const fixture = withStandIn(target.ok, (url) => target.create(url));
     const { unrecognised } = target;
     const replies = unrecognised === 'ignored' ? [oops, empty] : [oops, empty, ...unrecognised];
-    // Logto's HTTP connectors ignore the body of a 2xx: any 2xx is plain success there.
-    const expected = unrecognised === 'ignored' ? {} : UNEXPECTED;
+    // Logto's HTTP connectors ignore the body of a 2xx: any 2xx is plain success there, recorded under our message id.
+    const expected = unrecognised === 'ignored' ? { providerMessageId: target.message.id } : UNEXPECTED;
 
     it.each(replies)(`%j → ${JSON.stringify(expected)}, sent once`, async (reply) => {
       fixture.standIn.reply(reply);
