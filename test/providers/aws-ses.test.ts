@@ -188,6 +188,22 @@ describe('aws-ses against a stand-in', () => {
     }
   });
 
+  it("sends the receipts block's configurationSet as ConfigurationSetName, so SES publishes the message's events", async () => {
+    const receipts = { topicArns: ['arn:aws:sns:eu-west-1:123456789012:ses-events'], configurationSet: 'otp-receipts' };
+    const configs = [{ configurationSetName: undefined }, { configurationSetName: 'otp' }];
+    for (const overrides of configs) {
+      const config = awsSesProvider.configSchema.parse({ ...logtoConfig, ...overrides, endpoint: fixture.standIn.url });
+      const withReceipts = instantiate(awsSesProvider, config, { name: 'primary', channel: 'email', logger, receipts });
+      try {
+        fixture.standIn.reply({ status: 200, body: { MessageId: 'id-receipts' } });
+        expect(await withReceipts.send(message(), ctx())).toEqual({ providerMessageId: 'id-receipts' });
+        expect(JSON.parse(lastRequest().body)).toMatchObject({ ConfigurationSetName: 'otp-receipts' });
+      } finally {
+        await withReceipts.close();
+      }
+    }
+  });
+
   it('refuses vendor templates (SES content is rendered here)', async () => {
     const error = await fixture.failsBeforeAnyRequest(() => fixture.provider.send(message({ kind: 'remote', ref: { template: 'x' } }), ctx()));
     expect([error.kind, error.code]).toEqual(['permanent', 'template_not_supported']);
