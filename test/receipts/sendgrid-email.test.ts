@@ -55,7 +55,7 @@ const SAMPLE_BATCH = [
   { ...base, event: 'unsubscribe', sg_event_id: 'cFDjKZsZIHT2m4aO8IUW3g==' },
 ];
 
-const config = { apiKey: 'SG.test', fromEmail: 'no-reply@acme.test' } as SendgridEmailConfig;
+const config: SendgridEmailConfig = { apiKey: 'SG.test', fromEmail: 'no-reply@acme.test' };
 const keyPair = (namedCurve = 'prime256v1') => generateKeyPairSync('ec', { namedCurve });
 const derBase64 = (key: KeyObject): string => key.export({ format: 'der', type: 'spki' }).toString('base64');
 

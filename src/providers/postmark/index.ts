@@ -2,6 +2,7 @@ import { ServerClient } from 'postmark';
 import { DEFAULT_TIMEOUT_MS } from '../shared/config-fields.js';
 import { defineProvider } from '../types.js';
 import { POSTMARK_API_URL, postmarkConfigSchema, toPostmarkTemplates } from './config.js';
+import { postmarkReceipts } from './receipts.js';
 import { sendPostmarkEmail } from './request.js';
 import { createPostmarkTransport } from './transport.js';
 
@@ -29,4 +30,6 @@ export const postmarkProvider = defineProvider({
       close: () => transport.close(),
     };
   },
+  /** Postmark's webhooks are per server and stream (no per-message callback): nothing to set on the send. */
+  receipts: postmarkReceipts,
 });
