@@ -2,20 +2,24 @@ import { z } from 'zod';
 import { permanent } from '../../errors/delivery-error.js';
 import { replyReader } from '../http/accept.js';
 import { basicAuth } from '../http/json.js';
-import type { HttpVendor } from '../http/provider.js';
+import type { HttpVendor, VendorRequest } from '../http/provider.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
 import type { OutgoingMessage } from '../types.js';
 import type { SmsAeroConfig } from './config.js';
 import { classifySmsAeroError } from './errors.js';
+import { smsAeroCallbackUrl, type SmsAeroReceipts } from './receipts.js';
 
-export type SmsAeroRequest = { number: string; sign: string; text: string };
+export type SmsAeroRequest = { number: string; sign: string; text: string; callbackUrl?: string };
 
-/** Logto's body: `number` (digits, no `+`), `sign` (sender name), `text`. */
-export const toSmsAeroRequest = (message: OutgoingMessage, config: SmsAeroConfig): SmsAeroRequest => {
+/**
+ * Logto's body: `number` (digits, no `+`), `sign` (sender name), `text`; and `callbackUrl`, where
+ * SMS Aero posts this message's statuses, when receipts are on.
+ */
+export const toSmsAeroRequest = (message: OutgoingMessage, config: SmsAeroConfig, callbackUrl?: string): SmsAeroRequest => {
   if (message.content.kind !== 'sms') {
     throw permanent({ provider: 'smsaero', code: 'template_not_supported', message: 'smsaero sends rendered SMS text only' });
   }
-  return { number: toMsisdn(message.to), sign: config.senderName, text: message.content.text };
+  return { number: toMsisdn(message.to), sign: config.senderName, text: message.content.text, ...(callbackUrl === undefined ? {} : { callbackUrl }) };
 };
 
 /**
@@ -37,11 +41,17 @@ const readSmsAeroReply = replyReader({
   },
 });
 
-/** `POST {endpoint}/v2/sms/send` with HTTP Basic `email:apiKey` (headers built once). */
-export const smsAeroVendor = (config: SmsAeroConfig): HttpVendor => {
+/** What a send posts and reads; `request` also takes the send's receipt URL (`ctx.receiptUrl`). */
+export type SmsAeroVendor = Omit<HttpVendor, 'request'> & { request(message: OutgoingMessage, receiptUrl?: string): VendorRequest };
+
+/**
+ * `POST {endpoint}/v2/sms/send` with HTTP Basic `email:apiKey` (headers built once). With a
+ * receipts block, each send names its `callbackUrl` (the receipt URL with `?token=`).
+ */
+export const smsAeroVendor = (config: SmsAeroConfig, receipts?: SmsAeroReceipts): SmsAeroVendor => {
   const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: basicAuth(config.email, config.apiKey) };
   return {
-    request: (message) => ({ path: '/v2/sms/send', headers, body: JSON.stringify(toSmsAeroRequest(message, config)) }),
+    request: (message, receiptUrl) => ({ path: '/v2/sms/send', headers, body: JSON.stringify(toSmsAeroRequest(message, config, smsAeroCallbackUrl(receiptUrl, receipts))) }),
     reply: readSmsAeroReply,
   };
 };
