@@ -5,6 +5,7 @@ import { configCheck } from './commands/config-check.js';
 import { runDev } from './commands/dev.js';
 import { dlqList, dlqPurge, dlqReplay, dlqShow } from './commands/dlq.js';
 import { send, type SendOptions } from './commands/send.js';
+import { status } from './commands/status.js';
 import { runIngest, runWorker } from './commands/serve.js';
 import type { GlobalOptions } from './context.js';
 import { CliError } from './errors.js';
@@ -32,8 +33,12 @@ addConfig(
     .option('--code <code>', 'the one-time code')
     .option('--locale <locale>', 'language tag, e.g. ko')
     .option('--payload <json>', 'Logto payload as JSON')
-    .option('--wait <seconds>', 'wait for the outcome; exit 0 only if delivered'),
+    .option('--wait <seconds>', 'wait for the outcome; exit 0 only if delivered')
+    .option('--wait-receipt <seconds>', 'wait for a final delivery receipt; exit 0 only on delivered'),
 ).action((o: SendOptions) => send(withGlobals(o)));
+addConfig(program.command('status <id>').description('outcome, latest delivery receipt and provider of one message').option('--json', 'one JSON object')).action(
+  (id: string, o: GlobalOptions & { json?: boolean }) => status(withGlobals(o), id),
+);
 
 const dlq = program.command('dlq').description('the dead-letter queue');
 addConfig(dlq.command('list').description('list dead letters').option('--json', 'JSON array')).action((o: GlobalOptions & { json?: boolean }) => dlqList(withGlobals(o)));

@@ -13,6 +13,7 @@ import { pingRedis, startOpsServer } from '../ops/server.js';
 import { buildConnectors, closeConnectors } from '../worker/connectors.js';
 import { createDeliveryWorker, workerCloseBudgetMs } from '../worker/delivery-worker.js';
 import { createTemplateResolver } from '../templates/resolve.js';
+import { buildReceiptIntake } from './receipts.js';
 
 export type Runtime = {
   close(): Promise<void>;
@@ -45,7 +46,7 @@ export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, r
   const redis = createRedis(connectionFromConfig(loaded.config.redis), 'worker');
   // Hot-path commands (sent marker, rate gate, breakers) on a second connection with a command timeout.
   const commands = createRedis(connectionFromConfig(loaded.config.redis), 'commands');
-  const connectors = buildConnectors(loaded.chains, logger);
+  const connectors = buildConnectors(loaded.chains, logger, loaded.config.ingest.publicUrl);
   // Templates compile once, for the start-up checks and the worker.
   const resolver = createTemplateResolver(loaded.config.templates, loaded.config.defaultLocale);
   for (const w of configWarnings(loaded, connectors, resolver)) logger.warn({ path: w.path }, `config: ${w.message}`);
@@ -98,8 +99,10 @@ export const startIngestRuntime = async (loaded: LoadedConfig, logger: Logger, r
   const { config } = loaded;
   const redis = createRedis(connectionFromConfig(config.redis), 'producer');
   const producer = createProducer({ ...producerOptionsFromConfig(loaded, registry), connection: redis });
+  const receipts = buildReceiptIntake(loaded, redis, registry, logger);
   let closing = false;
   const app = createIngestServer({
+    ...(receipts && { receipts }),
     producer,
     registry,
     ready: async () => !closing && (await pingRedis(redis)),
@@ -116,6 +119,7 @@ export const startIngestRuntime = async (loaded: LoadedConfig, logger: Logger, r
       closing = true;
       await bounded(app.close(), INGEST_CLOSE_MS);
       await bounded(producer.close(), CLOSE_STEP_MS);
+      if (receipts) await bounded(receipts.close(), CLOSE_STEP_MS);
       await closeRedis(redis, CLOSE_STEP_MS);
     },
   };

@@ -5,6 +5,7 @@ import { DEFAULT_REDIS_URL } from '../messages/defaults.js';
 import { CHANNELS, type Channel } from '../messages/types.js';
 import type { Logger } from 'pino';
 import { instantiate, type Provider, type ProviderDefinition } from '../providers/types.js';
+import type { ReceiptTools, ReceiptVerifier } from '../receipts/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { parseKeyRing } from '../crypto/key-ring.js';
 import { z } from 'zod';
@@ -24,6 +25,8 @@ export type ParsedConnector = {
   breaker: CircuitBreakerConfig;
   /** Builds the provider from the config its schema validated here, at parse time. */
   build(logger: Logger): Provider;
+  /** Receipts on (SPEC §8): the verifier of the vendor's webhooks, bound to this connector's configs. */
+  receipts?: { verifier(tools: ReceiptTools): ReceiptVerifier };
 };
 
 export type LoadedConfig = {
@@ -129,13 +132,31 @@ const parseChain = (
       continue;
     }
     const result = definition.configSchema.safeParse(connector.config);
+    const receipts = receiptsBlock(definition, connector.receipts, base, issues);
     if (!result.success) {
       issues.push(...toIssues(result.error, [...base, 'config']));
       continue;
     }
-    if (names.includes(name)) chain.push(boundConnector(name, channel, definition, result.data, { rateLimit: connector.rateLimit, breaker: channelConfig.circuitBreaker }));
+    if (receipts === INVALID) continue;
+    const limits = { rateLimit: connector.rateLimit, breaker: channelConfig.circuitBreaker };
+    if (names.includes(name)) chain.push(boundConnector(name, channel, definition, result.data, limits, receipts));
   }
   return names.flatMap((n) => chain.filter((c) => c.name === n));
+};
+
+const INVALID = Symbol('invalid receipts block');
+
+/** A connector's `receipts` block checked by its provider's receipts schema: the value, none, or INVALID (issues pushed). */
+const receiptsBlock = (definition: ProviderDefinition, block: Record<string, unknown> | undefined, base: string[], issues: ValidationIssue[]): { value: unknown } | undefined | typeof INVALID => {
+  if (block === undefined) return undefined;
+  if (!definition.receipts) {
+    issues.push({ path: [...base, 'receipts'].join('.'), message: `provider "${definition.id}" has no delivery receipts` });
+    return INVALID;
+  }
+  const parsed = definition.receipts.schema.safeParse(block);
+  if (parsed.success) return { value: parsed.data };
+  issues.push(...toIssues(parsed.error, [...base, 'receipts']));
+  return INVALID;
 };
 
 const boundConnector = <S extends z.ZodType>(
@@ -144,14 +165,20 @@ const boundConnector = <S extends z.ZodType>(
   definition: ProviderDefinition<S>,
   config: z.infer<S>,
   limits: Pick<ParsedConnector, 'rateLimit' | 'breaker'>,
-): ParsedConnector => ({
-  name,
-  channel,
-  provider: definition.id,
-  config: config as Readonly<Record<string, unknown>>,
-  ...limits,
-  build: (logger) => instantiate(definition, config, { name, channel, logger: logger.child({ connector: name, provider: definition.id }) }),
-});
+  receipts: { value: unknown } | undefined,
+): ParsedConnector => {
+  const kit = definition.receipts;
+  return {
+    name,
+    channel,
+    provider: definition.id,
+    config: config as Readonly<Record<string, unknown>>,
+    ...limits,
+    build: (logger) =>
+      instantiate(definition, config, { name, channel, logger: logger.child({ connector: name, provider: definition.id }), ...(receipts && { receipts: receipts.value }) }),
+    ...(receipts && kit && { receipts: { verifier: (tools: ReceiptTools) => kit.create(receipts.value, config, tools) } }),
+  };
+};
 
 const dedupe = (issues: ValidationIssue[]): ValidationIssue[] => {
   const seen = new Set<string>();

@@ -11,6 +11,7 @@ import {
   MAX_DURABILITY_TIMEOUT_MS,
   MAX_TTL_LIMIT_SECONDS,
 } from '../messages/defaults.js';
+import { DEFAULT_RECEIPT_WINDOW_SECONDS, MAX_SUPPRESS_SECONDS } from '../receipts/defaults.js';
 import { configTemplateSchema, localeTagSchema } from '../templates/schema.js';
 import { BUILTIN_DEFAULT_LOCALE } from '../templates/defaults/index.js';
 
@@ -83,6 +84,8 @@ export const connectorSchema = z.strictObject({
   config: z.record(z.string(), z.unknown()).default({}),
   /** Optional fleet-wide send limit for this connector. */
   rateLimit: rateLimitSchema.optional(),
+  /** SPEC §8: delivery receipts on (`{}` when the provider config holds the secret); validated by the provider's receipts schema. */
+  receipts: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** When a connector counts as failing (connector-scope errors only: auth, outage, timeouts). */
@@ -107,6 +110,11 @@ export const channelConfigSchema = z
     fallback: z.array(z.string().min(1)).default([]),
     connectors: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ - only'), connectorSchema),
     circuitBreaker: circuitBreakerSchema.prefault({}),
+    /**
+     * SPEC §8: an `undelivered` receipt while the code is live → one resend through the next
+     * connector of the chain (never after expiresAt, never twice). @default false
+     */
+    receiptFailover: z.boolean().default(false),
   })
   .superRefine((c, ctx) => {
     if (!(c.active in c.connectors)) ctx.addIssue({ code: 'custom', path: ['active'], message: `no connector named "${clip(c.active)}"` });
@@ -127,6 +135,17 @@ export const limitsSchema = z.strictObject({
       denyCountries: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2, upper case')).default([]),
     })
     .prefault({}),
+  /**
+   * After a hard bounce or a complaint receipt, sends to that address are refused for this long
+   * (429, reason `suppressed`). 0 = off. @default 0
+   */
+  suppressBouncedSeconds: z.number().int().min(0).max(MAX_SUPPRESS_SECONDS).default(0),
+});
+
+/** SPEC §8: how long after a message's expiry its receipts are still matched. */
+export const receiptsSchema = z.strictObject({
+  /** @default 86400 (1 day) */
+  windowSeconds: positiveInt.max(MAX_TTL_LIMIT_SECONDS).default(DEFAULT_RECEIPT_WINDOW_SECONDS),
 });
 
 export const ingestSchema = z.strictObject({
@@ -138,6 +157,12 @@ export const ingestSchema = z.strictObject({
   authorization: z.array(z.string().min(1)).min(1).optional(),
   /** @default 16384 */
   bodyLimitBytes: positiveInt.default(16_384),
+  /**
+   * SPEC §8: the base URL vendors call (`https://otp.example.com`). Per-message receipt callbacks
+   * are built from it, and Twilio signs the URL it called. Without it, only vendors whose receipt
+   * URL is set in their console can post receipts.
+   */
+  publicUrl: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
   /** Most `?wait=` requests waiting at once; one more is answered 503 before anything is enqueued. @default 1000 */
   maxWaiters: positiveInt.max(100_000).default(DEFAULT_MAX_WAITERS),
 });
@@ -165,6 +190,7 @@ export const configSchema = z.strictObject({
   /** Language used when a message has none, and the last step of every locale chain. @default en */
   defaultLocale: localeTagSchema.default(BUILTIN_DEFAULT_LOCALE),
   limits: limitsSchema.prefault({}),
+  receipts: receiptsSchema.prefault({}),
   ingest: ingestSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
   security: securitySchema.prefault({}),

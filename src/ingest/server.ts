@@ -5,6 +5,8 @@ import { registerOpsRoutes, type Readiness } from '../ops/server.js';
 import { createAuthorizationCheck } from './auth.js';
 import { ingestErrorHandler } from './errors.js';
 import { sendRoute } from './send-route.js';
+import type { ReceiptIntake } from '../tracking/intake.js';
+import { RECEIPT_BODY_LIMIT_BYTES, RECEIPT_MAX_IN_FLIGHT, registerReceiptRoutes } from './receipt-route.js';
 
 export type IngestOptions = {
   producer: Producer;
@@ -20,6 +22,8 @@ export type IngestOptions = {
   enqueueTimeoutMs?: number;
   /** Longest `?wait=` honoured. @default 30 */
   maxWaitSeconds?: number;
+  /** SPEC §8: vendors' receipt webhooks; absent when no connector has receipts on. */
+  receipts?: { intake: ReceiptIntake; publicUrl: string | undefined };
 };
 
 /** The HTTP producer (SPEC §5): Logto's HTTP connectors can post to it unchanged. */
@@ -39,5 +43,6 @@ export const createIngestServer = (options: IngestOptions): FastifyInstance => {
   const routeOptions = { producer, enqueueTimeoutMs, maxWaitSeconds };
   app.post('/v1/email', { onRequest }, sendRoute('email', routeOptions));
   app.post('/v1/sms', { onRequest }, sendRoute('sms', routeOptions));
+  if (options.receipts) registerReceiptRoutes(app, { ...options.receipts, bodyLimitBytes: RECEIPT_BODY_LIMIT_BYTES, maxInFlight: RECEIPT_MAX_IN_FLIGHT });
   return app;
 };

@@ -36,3 +36,6 @@ export const MAX_DURABILITY_REPLICAS = 16;
 
 /** Used when neither a URL, a cluster, a sentinel set nor `REDIS_URL` is given. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Finished jobs are kept this long past the message's lifetime, so outcomes stay readable (SPEC §5: at least until expiresAt). */
+export const RETENTION_MARGIN_SECONDS = 300;

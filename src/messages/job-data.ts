@@ -32,6 +32,8 @@ export const jobDataSchema = z
     expiresAt: z.number().int().positive(),
     body: messageBodySchema.optional(),
     sealed: z.string().min(1).optional(),
+    /** A receipt failover's resend (SPEC §8): the connector whose send was undelivered is not tried again. */
+    failover: z.strictObject({ from: z.string().min(1).max(64) }).optional(),
   })
   .refine((d) => (d.body === undefined) !== (d.sealed === undefined), { message: 'exactly one of body and sealed' });
 export type JobData = z.infer<typeof jobDataSchema>;
@@ -54,6 +56,12 @@ export const priorityFor = (type: z.infer<typeof templateTypeSchema>): number | 
  */
 export const JOB_ATTEMPT_BUDGET = 1000;
 export const BACKOFF_TYPE = 'otp';
+
+/** The job id of message `id`'s one receipt failover resend (BullMQ adds a job id once: never twice). */
+export const failoverJobId = (id: string): string => `${id}-failover`;
+
+/** The id a job is filed under: the message id, or its failover's. */
+export const jobIdOf = (data: Pick<JobData, 'id' | 'failover'>): string => (data.failover ? failoverJobId(data.id) : data.id);
 
 export const deadLetterQueueName = (queue: string): string => `${queue}-dead`;
 

@@ -5,7 +5,7 @@ import { parseKeyRing, type KeyRing } from '../crypto/key-ring.js';
 import { toIssues, ValidationError } from '../errors/validation-error.js';
 import { createLimitChecker, type ProducerLimits } from '../limits/producer-limits.js';
 import { createEnqueuedCounter } from '../metrics/metrics.js';
-import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME } from '../messages/defaults.js';
+import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, RETENTION_MARGIN_SECONDS } from '../messages/defaults.js';
 import { messageJobOptions, type JobData, type Outcome } from '../messages/job-data.js';
 import { openMessageQueues } from '../messages/queues.js';
 import { createRedis, ensureReady, isRedisInstance, type ConnectionSpec } from '../redis/connection.js';
@@ -14,11 +14,15 @@ import { assertSameMessage } from './idempotency.js';
 import { sendInputSchema, type SendInput, type ValidSendInput } from './input.js';
 import { parseTuning } from './options.js';
 import { createOutcomeWaiter, type WaitOptions, type WaitSlot } from './wait.js';
+import { createReceiptStore } from '../tracking/store.js';
+import { readStatus, type MessageStatus } from './status.js';
 
 export type { SendInput } from './input.js';
 export type { Outcome } from '../messages/job-data.js';
 export type { ProducerLimits } from '../limits/producer-limits.js';
 export type { WaitOptions, WaitSlot } from './wait.js';
+export type { MessageStatus } from './status.js';
+export type { ReceiptStatus } from '../receipts/types.js';
 export { ValidationError, isValidationError } from '../errors/validation-error.js';
 export { RateLimitedError, isRateLimitedError } from '../errors/rate-limited-error.js';
 export { IdempotencyConflictError, isIdempotencyConflictError } from '../errors/idempotency-error.js';
@@ -63,13 +67,12 @@ export type Producer = {
   send(input: SendInput): Promise<SendResult>;
   /** Resolves with the outcome once final, or `pending` at the timeout. Throws WaitCapacityError when `maxWaiters` are waiting. */
   waitFor(id: string, options?: WaitOptions): Promise<Outcome>;
+  /** SPEC §8: the outcome, the latest receipt (`none` until one came) and the provider of message `id`. */
+  status(id: string): Promise<MessageStatus>;
   /** Takes a `waitFor` place ahead (pass it as `slot`), so a caller can refuse work before enqueueing; undefined when all are taken. */
   reserveWait(): WaitSlot | undefined;
   close(): Promise<void>;
 };
-
-/** Keeps outcomes readable after the message's lifetime ends (SPEC §5: at least until expiresAt). */
-const RETENTION_MARGIN_SECONDS = 300;
 
 /** `expiresAt` as given or the default, refused when past or more than `maxTtlSeconds` ahead. */
 const lifetimeOf = (message: ValidSendInput, now: number, ttlSeconds: number, maxTtlSeconds: number): number => {
@@ -98,6 +101,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
   const { queue, deadLetters } = queues;
   const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring }) : undefined;
   const enqueued = options.registry ? createEnqueuedCounter(options.registry) : undefined;
+  const receipts = createReceiptStore(redis, prefix);
   const waiter = createOutcomeWaiter({ connection: redis, queue, deadLetters, prefix, maxWaiters, ready: () => ensureReady(redis) });
 
   /**
@@ -141,6 +145,10 @@ export const createProducer = (options: ProducerOptions): Producer => {
       return { id, duplicate: false };
     },
     waitFor: (id, waitOptions) => waiter.waitFor(id, waitOptions),
+    async status(id) {
+      await ensureReady(redis);
+      return readStatus(queue, deadLetters, receipts, id);
+    },
     reserveWait: () => waiter.reserve(),
     async close() {
       await waiter.close();

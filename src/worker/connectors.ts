@@ -15,12 +15,27 @@ export type Connector = {
   rateLimit?: ParsedConnector['rateLimit'];
   /** When its circuit opens (`<channel>.circuitBreaker`). */
   breaker: ParsedConnector['breaker'];
+  /** Receipts on (a `receipts` block): its accepted sends are tracked for their receipts. */
+  receipts?: boolean;
+  /** Where its vendor posts receipts, when receipts are on and `ingest.publicUrl` is set (per-message callbacks). */
+  receiptUrl?: string;
 };
 
+/** SPEC §8: the ingest's receipt route of a connector. */
+export const receiptPath = (channel: Channel, name: string): string => `/v1/receipts/${channel}/${encodeURIComponent(name)}`;
+
 /** Builds every connector once at start-up (one client per connector, reused). */
-export const buildConnectors = (chains: Record<Channel, ParsedConnector[]>, logger: Logger): Record<Channel, Connector[]> => {
+export const buildConnectors = (chains: Record<Channel, ParsedConnector[]>, logger: Logger, publicUrl?: string): Record<Channel, Connector[]> => {
   const build = (parsed: ParsedConnector[]): Connector[] =>
-    parsed.map((c) => ({ name: c.name, channel: c.channel, provider: c.build(logger), rateLimit: c.rateLimit, breaker: c.breaker }));
+    parsed.map((c) => ({
+      name: c.name,
+      channel: c.channel,
+      provider: c.build(logger),
+      rateLimit: c.rateLimit,
+      breaker: c.breaker,
+      receipts: c.receipts !== undefined,
+      ...(c.receipts && publicUrl && { receiptUrl: `${publicUrl}${receiptPath(c.channel, c.name)}` }),
+    }));
   return { email: build(chains.email), sms: build(chains.sms) };
 };
 

@@ -21,6 +21,8 @@ import { createProcessor, isDeadLettered } from './processor.js';
 import { createRateGate } from './rate-gate.js';
 import { backoffStrategy } from './retry-later.js';
 import { createSentMarker } from './sent-marker.js';
+import { createMissingReceiptsCounter } from '../metrics/receipt-metrics.js';
+import { createReceiptSweeper } from '../tracking/sweeper.js';
 
 export type DeliveryWorkerDeps = {
   loaded: LoadedConfig;
@@ -81,18 +83,20 @@ export const createDeliveryWorker = ({ loaded: { config }, connection, commands:
     resolver: resolver ?? createTemplateResolver(config.templates, config.defaultLocale),
     health,
     rateGate: createRateGate(commands, prefix),
-    sentMarker: createSentMarker(commands, prefix),
+    sentMarker: createSentMarker(commands, prefix, config.receipts.windowSeconds * 1000),
     deadLetters: queues.deadLetters,
     metrics,
     logger,
     shutdown: shutdown.signal,
   });
   const worker = startWorker(config, connection, processor, queues.deadLetters, logger);
+  const sweeper = createReceiptSweeper({ redis: commands, prefix, missing: createMissingReceiptsCounter(registry), logger });
+  if ([...connectors.email, ...connectors.sms].some((c) => c.receipts)) sweeper.start();
   let closing: Promise<void> | undefined;
   return {
     queue: queues.queue,
     isRunning: () => !closing && worker.isRunning(),
-    close: () => (closing ??= closeInOrder({ worker, shutdown, health, queues, ownCommands: given ? undefined : commands, config, logger })),
+    close: () => (closing ??= closeInOrder({ worker, shutdown, health, sweeper, queues, ownCommands: given ? undefined : commands, config, logger })),
   };
 };
 
@@ -121,6 +125,7 @@ const startWorker = (config: Config, connection: Redis | Cluster, processor: Pro
 
 type Closing = {
   worker: Worker;
+  sweeper: { close(): void };
   shutdown: AbortController;
   health: ConnectorHealth;
   queues: MessageQueues;
@@ -130,7 +135,7 @@ type Closing = {
   logger: Logger;
 };
 
-const closeInOrder = async ({ worker, shutdown, health, queues, ownCommands, config, logger }: Closing): Promise<void> => {
+const closeInOrder = async ({ worker, shutdown, health, sweeper, queues, ownCommands, config, logger }: Closing): Promise<void> => {
   // One close: BullMQ answers a later close(true) with this same pending promise, so forcing
   // means aborting the jobs in flight and no longer waiting, not a second call.
   const closed = worker.close();
@@ -143,6 +148,7 @@ const closeInOrder = async ({ worker, shutdown, health, queues, ownCommands, con
       void settlesWithin(worker.disconnect(), CLOSE_STEP_MS);
     }
   }
+  sweeper.close();
   health.close();
   if (!(await settlesWithin(queues.close(), CLOSE_STEP_MS))) void settlesWithin(Promise.all([queues.queue.disconnect(), queues.deadLetters.disconnect()]), CLOSE_STEP_MS);
   if (ownCommands) await closeRedis(ownCommands, CLOSE_STEP_MS);

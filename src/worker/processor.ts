@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { QueueConfig } from '../config/schema.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { maskRecipient } from '../log/logger.js';
-import type { JobResult, MessageBody } from '../messages/job-data.js';
+import { jobIdOf, type JobResult, type MessageBody } from '../messages/job-data.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
 import { messageLocale } from '../templates/locale.js';
 import type { TemplateResolver } from '../templates/resolve.js';
@@ -64,7 +64,7 @@ export const createProcessor = (deps: ProcessorDeps) => {
       });
 
     // Checked on every run: a retry, a job recovered after a worker died, or one re-added to Redis.
-    const sentBy = await beforeSend('sent marker read', () => deps.sentMarker.wasSent(data.id));
+    const sentBy = await beforeSend('sent marker read', () => deps.sentMarker.wasSent(jobIdOf(data)));
     if (sentBy === REDIS_FAILED) return carryOut(actionDeps, run, decide({ kind: 'redis_failed', what: 'sent marker read' }, facts()));
     if (sentBy) {
       // Not counted again: the run that got the provider's answer counted the delivery.
@@ -74,7 +74,8 @@ export const createProcessor = (deps: ProcessorDeps) => {
     const input: TurnInput = { data, body, locale: messageLocale(body.payload, deps.defaultLocale), recipient: maskRecipient(body.to), attempt, log, facts, beforeSend };
     let end: ChainEnd = {};
     // No candidates at all: the chain's end finds nothing and dead-letters `no_connector`.
-    for (const connector of deps.health.candidates(data.channel)) {
+    // A receipt failover's resend never goes back to the connector whose send was undelivered.
+    for (const connector of deps.health.candidates(data.channel).filter((c) => c.name !== data.failover?.from)) {
       const result = await turn(connector, input);
       if (result.kind === 'delivered') return { outcome: 'delivered', provider: result.provider };
       if (result.kind === 'end') return carryOut(actionDeps, run, result.decision, connector, result.fields);

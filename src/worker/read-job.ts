@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { DecryptError, open, UnknownKeyError } from '../crypto/envelope.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import type { DeadReason } from '../messages/dead-letter.js';
-import { jobDataSchema, messageBodySchema, type JobData, type MessageBody } from '../messages/job-data.js';
+import { jobDataSchema, jobIdOf, messageBodySchema, type JobData, type MessageBody } from '../messages/job-data.js';
 
 /** A job as read back from Redis. */
 export type JobRead =
@@ -16,14 +16,15 @@ export type JobRead =
 /**
  * Reads a job, trusting nothing in Redis: the data through its schema; the job id against the
  * message id (a job copied or replayed under another id is never sent: the id is what the sent
- * marker, the sealed body and the vendors' idempotency keys are bound to); the expiry, before the
+ * marker, the sealed body and the vendors' idempotency keys are bound to; a receipt failover's job
+ * is the message's id plus `-failover`); the expiry, before the
  * body is opened; then the body, plain or opened with the key ring.
  */
 export const readJob = (job: Pick<Job, 'id' | 'data'>, ring: KeyRing | undefined, now: number): JobRead => {
   const parsed = jobDataSchema.safeParse(job.data);
   if (!parsed.success) return refused('malformed_job', undefined);
   const data = parsed.data;
-  if (job.id !== data.id) return refused('id_mismatch', data);
+  if (job.id !== jobIdOf(data)) return refused('id_mismatch', data);
   if (now >= data.expiresAt) return { ok: false, expired: true, data };
   if (data.body) return { ok: true, data, body: data.body };
   return openSealed(data, ring);

@@ -1,6 +1,8 @@
 import { clampTimerMs } from '../abort/timer.js';
 import { createDeadline } from '../abort/deadline.js';
-import type { JobData, MessageBody } from '../messages/job-data.js';
+import { jobIdOf, type JobData, type MessageBody } from '../messages/job-data.js';
+import { phoneCountry } from '../messages/country.js';
+import type { TrackedSend } from '../tracking/store.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
 import type { OutgoingMessage, SendResult } from '../providers/types.js';
 import type { TemplateResolver } from '../templates/resolve.js';
@@ -67,6 +69,22 @@ const logFailure = (log: JobLog, failure: Answered, fields: object): void => {
   else if (failure.kind === 'message') log.warn(fields, 'permanent delivery failure');
 };
 
+/** The send to track for receipts: when the connector has them on and the vendor gave an id. */
+const trackedSend = (connector: Connector, { data, body }: TurnInput, result: SendResult | undefined): TrackedSend | undefined => {
+  if (!connector.receipts || !result?.providerMessageId) return undefined;
+  const country = data.channel === 'sms' ? phoneCountry(body.to) : undefined;
+  return {
+    id: data.id,
+    channel: data.channel,
+    connector: connector.name,
+    provider: connector.provider.id,
+    providerMessageId: result.providerMessageId,
+    acceptedAt: Date.now(),
+    expiresAt: data.expiresAt,
+    ...(country && { country }),
+  };
+};
+
 /** One connector's turn: pause → render → rate gate → send → classify → decide. */
 export const createTurn = (deps: TurnDeps) => {
   const { metrics } = deps;
@@ -76,7 +94,8 @@ export const createTurn = (deps: TurnDeps) => {
     const deadline = createDeadline(clampTimerMs(expiresAt - Date.now()), deps.shutdown);
     const started = performance.now();
     try {
-      const result = (await connector.provider.send(message, { signal: deadline.signal, attempt })) as SendResult | undefined;
+      const ctx = { signal: deadline.signal, attempt, ...(connector.receiptUrl && { receiptUrl: connector.receiptUrl }) };
+      const result = (await connector.provider.send(message, ctx)) as SendResult | undefined;
       return { ok: true, result, seconds: (performance.now() - started) / 1000 };
     } catch (error) {
       return { ok: false, error, expired: deadline.timedOut(), seconds: (performance.now() - started) / 1000 };
@@ -90,14 +109,15 @@ export const createTurn = (deps: TurnDeps) => {
     const { provider } = connector;
     const where = { connector: connector.name, provider: provider.id };
     // After the provider accepted: a failed marker write is logged; the delivery stands.
-    await deps.sentMarker.markSent(data.id, provider.id, data.expiresAt - Date.now() + 60_000).catch((error: Error) =>
+    await deps.sentMarker.markSent(jobIdOf(data), provider.id, data.expiresAt - Date.now() + 60_000, trackedSend(connector, input, result)).catch((error: Error) =>
       log.warn({ ...where, err: { message: error.message } }, 'could not write the sent marker; the delivery stands'),
     );
     deps.health.success(connector);
     metrics.attemptDuration.observe({ channel: data.channel, provider: provider.id }, seconds);
     metrics.attempts.inc({ channel: data.channel, provider: provider.id, outcome: 'success' });
     metrics.endToEnd.observe({ channel: data.channel }, Math.max(0, Date.now() - data.enqueuedAt) / 1000);
-    metrics.messages.inc({ channel: data.channel, type: data.type, result: 'delivered' });
+    // A receipt failover's resend is the same message: counted once, by its first delivery.
+    if (!data.failover) metrics.messages.inc({ channel: data.channel, type: data.type, result: 'delivered' });
     if (result?.unexpectedResponse) {
       metrics.unexpectedResponses.inc({ provider: provider.id });
       log.warn(where, 'provider answered 2xx with an unexpected response; counted as delivered');

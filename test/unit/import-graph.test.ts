@@ -26,7 +26,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   templates: ['errors', 'messages', 'providers'],
   config: ['crypto', 'errors', 'messages', 'providers', 'receipts', 'templates'],
   tracking: ['abort', 'crypto', 'errors', 'messages', 'metrics', 'providers', 'receipts', 'redis'],
-  producer: ['abort', 'crypto', 'errors', 'limits', 'messages', 'metrics', 'redis', 'tracking'],
+  producer: ['abort', 'crypto', 'errors', 'limits', 'messages', 'metrics', 'receipts', 'redis', 'tracking'],
   worker: ['abort', 'config', 'crypto', 'errors', 'limits', 'log', 'messages', 'metrics', 'providers', 'receipts', 'redis', 'templates', 'tracking'],
   dlq: ['abort', 'config', 'crypto', 'errors', 'messages', 'redis'],
   ops: ['abort', 'errors', 'log', 'metrics'],

@@ -4,6 +4,7 @@ import { createProducer } from '../../producer/index.js';
 import { loadCliConfig, type GlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
 import { producerOptionsFromConfig } from '../runtime.js';
+import { waitForReceipt } from './status.js';
 
 export type SendOptions = GlobalOptions & {
   channel: string;
@@ -13,6 +14,14 @@ export type SendOptions = GlobalOptions & {
   locale?: string;
   payload?: string;
   wait?: string;
+  waitReceipt?: string;
+};
+
+const seconds = (value: string | undefined, flag: string): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n >= 0)) throw new CliError(`${flag} takes a number of seconds`, 2);
+  return n;
 };
 
 const parsePayload = (text: string | undefined): Record<string, unknown> => {
@@ -30,8 +39,8 @@ const parsePayload = (text: string | undefined): Record<string, unknown> => {
 export const send = async (options: SendOptions): Promise<void> => {
   const loaded = await loadCliConfig(options);
   const payload = { ...parsePayload(options.payload), ...(options.code !== undefined && { code: options.code }), ...(options.locale !== undefined && { locale: options.locale }) };
-  const waitSeconds = options.wait === undefined ? undefined : Number(options.wait);
-  if (waitSeconds !== undefined && !(waitSeconds >= 0)) throw new CliError('--wait takes a number of seconds', 2);
+  const waitSeconds = seconds(options.wait, '--wait');
+  const receiptSeconds = seconds(options.waitReceipt, '--wait-receipt');
   const producer = createProducer(producerOptionsFromConfig(loaded));
   try {
     const { id } = await producer.send({ channel: options.channel as 'email', to: options.to, type: options.type as 'Generic', payload }).catch((error: unknown) => {
@@ -40,10 +49,17 @@ export const send = async (options: SendOptions): Promise<void> => {
       throw new CliError(`could not enqueue: ${(error as Error).message}`, 1);
     });
     process.stdout.write(`${id}\n`);
-    if (waitSeconds === undefined) return;
-    const outcome = await producer.waitFor(id, { timeoutMs: waitSeconds * 1000 });
-    process.stdout.write(`${outcome}\n`);
-    if (outcome !== 'delivered') process.exitCode = 1;
+    if (waitSeconds !== undefined) {
+      const outcome = await producer.waitFor(id, { timeoutMs: waitSeconds * 1000 });
+      process.stdout.write(`${outcome}\n`);
+      if (outcome !== 'delivered') process.exitCode = 1;
+    }
+    if (receiptSeconds !== undefined) {
+      // SPEC §8: exit 0 only on a `delivered` receipt.
+      const { receipt } = await waitForReceipt(producer, id, receiptSeconds * 1000);
+      process.stdout.write(`receipt ${receipt}\n`);
+      if (receipt !== 'delivered') process.exitCode = 1;
+    }
   } finally {
     await producer.close();
   }
