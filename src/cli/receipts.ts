@@ -9,7 +9,8 @@ import { createReceiptMetrics } from '../metrics/receipt-metrics.js';
 import { createFailover } from '../tracking/failover.js';
 import { createReceiptIntake, type IntakeConnector, type ReceiptIntake } from '../tracking/intake.js';
 import { createReceiptStore } from '../tracking/store.js';
-import { createReceiptTools } from '../tracking/tools.js';
+import { createClaimRelease, createReceiptTools } from '../tracking/tools.js';
+import { createSuppression } from '../tracking/suppression.js';
 
 export type ReceiptIntakeRuntime = { intake: ReceiptIntake; publicUrl: string | undefined; close(): Promise<void> };
 
@@ -29,6 +30,8 @@ export const buildReceiptIntake = (loaded: LoadedConfig, redis: Redis | Cluster,
     CHANNELS.map((channel) => [channel, { chain: chains[channel].map((c) => ({ name: c.name, provider: c.provider })), enabled: config[channel]?.receiptFailover ?? false }]),
   );
   const failover = createFailover({ queue: queues.queue, store, channels, metrics, logger: log, keepMarginSeconds: RETENTION_MARGIN_SECONDS });
-  const intake = createReceiptIntake({ connectors, store, metrics, reactions: [failover], logger: log });
+  const seconds = config.limits.suppressBouncedSeconds;
+  const suppression = seconds > 0 ? [createSuppression({ redis, prefix, queue: config.queue.name, seconds, logger: log })] : [];
+  const intake = createReceiptIntake({ connectors, store, metrics, reactions: [failover, ...suppression], releaseClaims: createClaimRelease(redis, prefix), logger: log });
   return { intake, publicUrl: config.ingest.publicUrl, close: () => queues.close() };
 };

@@ -90,6 +90,7 @@ export const producerOptionsFromConfig = (loaded: LoadedConfig, registry?: Regis
       perRecipient: config.limits.perRecipient,
       ...(config.limits.perIp && { perIp: config.limits.perIp }),
       sms: config.limits.sms,
+      suppressBounced: config.limits.suppressBouncedSeconds > 0,
     },
   };
 };

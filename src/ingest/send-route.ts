@@ -19,7 +19,7 @@ const refusal = (reply: FastifyReply, error: unknown) => {
   if (isValidationError(error)) return invalid(reply, toRequestIssues(error.issues));
   if (isIdempotencyConflictError(error)) return reply.code(409).send({ error: 'idempotency_key_reused' });
   if (isRateLimitedError(error)) {
-    return reply.code(429).header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)))).send({ error: 'rate_limited' });
+    return reply.code(429).header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)))).send({ error: 'rate_limited', ...(error.scope === 'suppressed' && { reason: 'suppressed' }) });
   }
   return unavailable(reply);
 };

@@ -15,7 +15,12 @@ export type ProducerLimits = {
   perIp?: WindowLimit;
   /** ISO 3166 alpha-2; empty lists = no restriction. A number with no country is refused when either list is set. */
   sms?: { allowCountries?: readonly string[]; denyCountries?: readonly string[] };
+  /** Refuse email to an address a receipt reported as a hard bounce or complaint (the ingest writes the mark). @default false */
+  suppressBounced?: boolean;
 };
+
+/** The mark a hard bounce or complaint leaves on an email address (its keyed hash), for `suppressBouncedSeconds`. */
+export const suppressionKey = (prefix: string, queue: string, recipientHash: string): string => `${prefix}:${queue}:limit:suppressed:email:${recipientHash}`;
 
 export type LimitScope = {
   /** BullMQ prefix: limit keys live under it, so they share the queue's Redis Cluster slot. */
@@ -45,6 +50,10 @@ export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limi
   const allow = upper(limits.sms?.allowCountries);
   const deny = upper(limits.sms?.denyCountries);
   const base = `${prefix}:${queue}:limit`;
+  const refuseSuppressed = async (to: string): Promise<void> => {
+    const ms = await redis.pttl(suppressionKey(prefix, queue, (await hashing.current()).hashRecipient(to)));
+    if (ms > 0) throw new RateLimitedError('suppressed', ms);
+  };
   const hitsOf = ({ hashValue, hashRecipient }: LimitHashing, channel: Channel, to: string, bucket: string | undefined): ScopedHit[] => [
     // IP buckets are hashed as they are: the recipient normaliser would drop IPv4's dots.
     ...(limits.perIp && bucket ? [{ key: `${base}:ip:${hashValue(bucket)}`, limit: limits.perIp, scope: 'ip' as const }] : []),
@@ -56,6 +65,7 @@ export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limi
         throw new ValidationError([{ path: 'to', message: 'destination country is not allowed' }]);
       }
     }
+    if (limits.suppressBounced && channel === 'email') await refuseSuppressed(to);
     const bucket = limits.perIp && ip !== undefined ? ipBucket(ip) : undefined;
     if (!limits.perRecipient && !bucket) return;
     const member = randomUUID();

@@ -3,6 +3,7 @@ import type { Channel } from '../messages/types.js';
 import type { ReceiptMetrics } from '../metrics/receipt-metrics.js';
 import { isFinalStatus, type Receipt, type ReceiptRequest, type ReceiptVerdict, type ReceiptVerifier } from '../receipts/types.js';
 import type { Applied, ReceiptRecord, ReceiptStore } from './store.js';
+import { claimScope } from './tools.js';
 
 /** A connector whose receipts the ingest takes. */
 export type IntakeConnector = { channel: Channel; name: string; provider: string; verifier: ReceiptVerifier };
@@ -18,6 +19,8 @@ export type IntakeDeps = {
   store: ReceiptStore;
   metrics: ReceiptMetrics;
   reactions: readonly ReceiptReaction[];
+  /** Gives back the once-only tokens a request answered 503 claimed, so the vendor's retry is not refused as a replay. */
+  releaseClaims?: (keys: readonly string[]) => Promise<void>;
   logger: Logger;
 };
 
@@ -67,9 +70,7 @@ export const createReceiptIntake = (deps: IntakeDeps) => {
     }
   };
 
-  return async (channel: string, name: string, request: ReceiptRequest): Promise<IntakeAnswer> => {
-    const connector = byRoute.get(`${channel}/${name}`);
-    if (!connector) return json(404, { error: 'not_found' });
+  const take = async (connector: IntakeConnector, request: ReceiptRequest): Promise<IntakeAnswer> => {
     const verdict = await verify(connector.verifier, request);
     if (verdict === UNAVAILABLE) {
       deps.logger.warn({ connector: connector.name }, 'receipt verifier failed (Redis or a fetch); answered 503 so the vendor retries');
@@ -90,6 +91,15 @@ export const createReceiptIntake = (deps: IntakeDeps) => {
       return UNAVAILABLE_ANSWER;
     }
     return verdict.reply ? { status: verdict.reply.status ?? 200, contentType: verdict.reply.contentType ?? 'application/json; charset=utf-8', body: verdict.reply.body } : TAKEN;
+  };
+
+  return async (channel: string, name: string, request: ReceiptRequest): Promise<IntakeAnswer> => {
+    const connector = byRoute.get(`${channel}/${name}`);
+    if (!connector) return json(404, { error: 'not_found' });
+    const claimed: string[] = [];
+    const answer = await claimScope.run(claimed, () => take(connector, request));
+    if (answer.status >= 500 && claimed.length > 0) await deps.releaseClaims?.(claimed).catch(() => undefined);
+    return answer;
   };
 };
 

@@ -25,6 +25,8 @@ export type TrackedSend = {
   expiresAt: number;
   /** ISO 3166 alpha-2 of an SMS recipient, for the per-country delivery rate. */
   country?: string;
+  /** The email recipient's keyed hash (the limit counters' hash), when bounced addresses are suppressed. */
+  recipientHash?: string;
 };
 
 /** The awaiting set's member: the labels the sweeper counts by, and the message id. */
@@ -39,7 +41,7 @@ export const queueTrack = (pipeline: ChainableCommander, prefix: string, send: T
   const key = receiptKey(prefix, send.id);
   const deadline = send.expiresAt + windowMs;
   const ttlMs = Math.max(1000, deadline - send.acceptedAt + 60_000);
-  const fields = ['channel', send.channel, 'connector', send.connector, 'provider', send.provider, 'pmid', send.providerMessageId, 'acceptedAt', String(send.acceptedAt), 'expiresAt', String(send.expiresAt), 'status', '', 'statusAt', '0', 'country', send.country ?? ''];
+  const fields = ['channel', send.channel, 'connector', send.connector, 'provider', send.provider, 'pmid', send.providerMessageId, 'acceptedAt', String(send.acceptedAt), 'expiresAt', String(send.expiresAt), 'status', '', 'statusAt', '0', 'country', send.country ?? '', 'rk', send.recipientHash ?? ''];
   return pipeline
     .hset(key, ...fields)
     .pexpire(key, ttlMs)
@@ -65,6 +67,8 @@ export type ReceiptRecord = {
   status: ReceiptStatus | undefined;
   /** The connector a failover resent through, once one started. */
   failover: string | undefined;
+  /** The recipient's keyed hash, when bounced addresses are suppressed. */
+  recipientHash: string | undefined;
 };
 
 /**
@@ -87,7 +91,7 @@ redis.call('HSET', KEYS[1], 'status', ARGV[2], 'statusAt', ARGV[3], 'code', ARGV
 return {'changed', cur}
 `;
 
-const RECORD_FIELDS = ['channel', 'connector', 'provider', 'acceptedAt', 'expiresAt', 'country', 'status', 'failover'] as const;
+const RECORD_FIELDS = ['channel', 'connector', 'provider', 'acceptedAt', 'expiresAt', 'country', 'status', 'failover', 'rk'] as const;
 
 type Scripts = { otpReceiptApply?: (key: string, pmid: string, status: string, at: string, final: string, code: string) => Promise<string[]> };
 
@@ -95,7 +99,7 @@ const asStatus = (value: string | null | undefined): ReceiptStatus | undefined =
   (RECEIPT_STATUSES as readonly string[]).includes(value ?? '') ? (value as ReceiptStatus) : undefined;
 
 export const toRecord = (values: readonly (string | null)[]): ReceiptRecord | undefined => {
-  const [channel, connector, provider, acceptedAt, expiresAt, country, status, failover] = values;
+  const [channel, connector, provider, acceptedAt, expiresAt, country, status, failover, rk] = values;
   if (!channel || !connector || !provider) return undefined;
   return {
     channel: channel === 'sms' ? 'sms' : 'email',
@@ -106,6 +110,7 @@ export const toRecord = (values: readonly (string | null)[]): ReceiptRecord | un
     country: country || undefined,
     status: asStatus(status),
     failover: failover || undefined,
+    recipientHash: rk || undefined,
   };
 };
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { request } from 'undici';
@@ -25,12 +26,21 @@ export const fetchTextBounded = async (url: string, timeoutMs: number = RECEIPT_
   }
 };
 
+/** The once-only keys claimed while handling one request, so a request answered 503 can give them back. */
+export const claimScope = new AsyncLocalStorage<string[]>();
+
 /** The tools every verifier gets: once-only claims in Redis (fleet-wide), a bounded fetch, a logger. */
 export const createReceiptTools = (redis: Redis | Cluster, prefix: string, logger: Logger): ReceiptTools => ({
   async claimOnce(key, ttlSeconds) {
     const set = await redis.set(onceKey(prefix, key), '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX');
+    if (set === 'OK') claimScope.getStore()?.push(key);
     return set === 'OK';
   },
   fetchText: (url) => fetchTextBounded(url),
   logger,
 });
+
+/** Gives back once-only claims (the request they were claimed for was answered 503: the vendor's retry must pass). */
+export const createClaimRelease = (redis: Redis | Cluster, prefix: string) => async (keys: readonly string[]): Promise<void> => {
+  if (keys.length > 0) await redis.del(...keys.map((k) => onceKey(prefix, k)));
+};

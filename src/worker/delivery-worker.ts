@@ -23,6 +23,7 @@ import { backoffStrategy } from './retry-later.js';
 import { createSentMarker } from './sent-marker.js';
 import { createMissingReceiptsCounter } from '../metrics/receipt-metrics.js';
 import { createReceiptSweeper } from '../tracking/sweeper.js';
+import { createLimitHashingSource } from '../limits/limit-key.js';
 
 export type DeliveryWorkerDeps = {
   loaded: LoadedConfig;
@@ -76,7 +77,9 @@ export const createDeliveryWorker = ({ loaded: { config }, connection, commands:
   const shutdown = new AbortController();
   // Every job in flight listens on it (and detaches when done).
   setMaxListeners(0, shutdown.signal);
+  const hashing = config.limits.suppressBouncedSeconds > 0 ? createLimitHashingSource(commands, { prefix, queue: config.queue.name, ring }) : undefined;
   const processor = createProcessor({
+    ...(hashing && { recipientHash: async (to: string) => (await hashing.current()).hashRecipient(to) }),
     queueConfig: config.queue,
     defaultLocale: config.defaultLocale,
     ring,

@@ -31,6 +31,8 @@ import { createTurn, REDIS_FAILED, type TurnInput } from './turn.js';
 export { isDeadLettered } from './job-actions.js';
 
 export type ProcessorDeps = {
+  /** Receipts' bounce suppression: the email recipient's keyed hash. Absent: off. */
+  recipientHash?: (to: string) => Promise<string>;
   queueConfig: QueueConfig;
   defaultLocale: string;
   ring: KeyRing | undefined;

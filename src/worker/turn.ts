@@ -18,6 +18,8 @@ import type { SentMarker } from './sent-marker.js';
 export const REDIS_FAILED = Symbol('redis call failed');
 
 export type TurnDeps = {
+  /** The email recipient's keyed hash for receipts' bounce suppression; absent when suppression is off. */
+  recipientHash?: (to: string) => Promise<string>;
   resolver: TemplateResolver;
   health: ConnectorHealth;
   rateGate: RateGate;
@@ -70,10 +72,13 @@ const logFailure = (log: JobLog, failure: Answered, fields: object): void => {
 };
 
 /** The send to track for receipts: when the connector has them on and the vendor gave an id. */
-const trackedSend = (connector: Connector, { data, body }: TurnInput, result: SendResult | undefined): TrackedSend | undefined => {
+const trackedSend = async (deps: TurnDeps, connector: Connector, { data, body }: TurnInput, result: SendResult | undefined): Promise<TrackedSend | undefined> => {
   if (!connector.receipts || !result?.providerMessageId) return undefined;
   const country = data.channel === 'sms' ? phoneCountry(body.to) : undefined;
+  // After the provider accepted: a hash that cannot be had (the limit key unreadable) only loses the suppression.
+  const recipientHash = data.channel === 'email' ? await deps.recipientHash?.(body.to).catch(() => undefined) : undefined;
   return {
+    ...(recipientHash && { recipientHash }),
     id: data.id,
     channel: data.channel,
     connector: connector.name,
@@ -109,7 +114,7 @@ export const createTurn = (deps: TurnDeps) => {
     const { provider } = connector;
     const where = { connector: connector.name, provider: provider.id };
     // After the provider accepted: a failed marker write is logged; the delivery stands.
-    await deps.sentMarker.markSent(jobIdOf(data), provider.id, data.expiresAt - Date.now() + 60_000, trackedSend(connector, input, result)).catch((error: Error) =>
+    await deps.sentMarker.markSent(jobIdOf(data), provider.id, data.expiresAt - Date.now() + 60_000, await trackedSend(deps, connector, input, result)).catch((error: Error) =>
       log.warn({ ...where, err: { message: error.message } }, 'could not write the sent marker; the delivery stands'),
     );
     deps.health.success(connector);

@@ -25,7 +25,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   providers: ['abort', 'crypto', 'errors', 'messages', 'receipts'],
   templates: ['errors', 'messages', 'providers'],
   config: ['crypto', 'errors', 'messages', 'providers', 'receipts', 'templates'],
-  tracking: ['abort', 'crypto', 'errors', 'messages', 'metrics', 'providers', 'receipts', 'redis'],
+  tracking: ['abort', 'crypto', 'errors', 'limits', 'messages', 'metrics', 'providers', 'receipts', 'redis'],
   producer: ['abort', 'crypto', 'errors', 'limits', 'messages', 'metrics', 'receipts', 'redis', 'tracking'],
   worker: ['abort', 'config', 'crypto', 'errors', 'limits', 'log', 'messages', 'metrics', 'providers', 'receipts', 'redis', 'templates', 'tracking'],
   dlq: ['abort', 'config', 'crypto', 'errors', 'messages', 'redis'],
