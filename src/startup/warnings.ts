@@ -76,13 +76,31 @@ const missingTypeWarnings = ({ config }: LoadedConfig, connectors: Record<Channe
     }),
   );
 
+/** Receipts on without `ingest.publicUrl`: no per-message callbacks, and Twilio's signature is checked against the URL as the ingest saw it. */
+const receiptWarnings = ({ config }: LoadedConfig, connectors: Record<Channel, Connector[]>): ValidationIssue[] =>
+  config.ingest.publicUrl
+    ? []
+    : CHANNELS.flatMap((channel) =>
+      connectors[channel]
+        .filter((c) => c.receipts)
+        .map((c) => ({
+          path: `${channel}.connectors.${c.name}.receipts`,
+          message: 'ingest.publicUrl is not set: vendors that take a per-message receipt URL (twilio-sms, vonage-sms, smsaero, gatewayapi-sms, outbox) are not asked for receipts, and Twilio signatures are checked against the URL the ingest saw',
+        })),
+    );
+
 /**
  * Non-fatal findings, for `config check` and the worker's start-up log: unknown variables, broken
- * placeholders, SMS longer than two segments, and message types a connector cannot render. It
+ * placeholders, SMS longer than two segments, message types a connector cannot render, and
+ * receipts that cannot be asked for. It
  * lives above config and worker because it needs both the parsed config and the built connectors.
  */
 export const configWarnings = (
   loaded: LoadedConfig,
   connectors: Record<Channel, Connector[]>,
   resolver: TemplateResolver = createTemplateResolver(loaded.config.templates, loaded.config.defaultLocale),
-): ValidationIssue[] => [...templatesToCheck(loaded, connectors).flatMap(checkTemplate), ...missingTypeWarnings(loaded, connectors, resolver)];
+): ValidationIssue[] => [
+  ...templatesToCheck(loaded, connectors).flatMap(checkTemplate),
+  ...missingTypeWarnings(loaded, connectors, resolver),
+  ...receiptWarnings(loaded, connectors),
+];
