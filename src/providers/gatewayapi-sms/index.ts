@@ -1,29 +1,18 @@
-import { createHttpClient, endpointParts } from '../http/client.js';
+import { endpointParts } from '../http/client.js';
+import { httpProvider } from '../http/provider.js';
 import { toLocalSmsTemplates } from '../shared/templates.js';
-import { defineProvider } from '../types.js';
 import { gatewayApiEndpoint, gatewayApiSmsConfigSchema } from './config.js';
 import { gatewayApiSmsReceipts, gatewayApiSmsReceiptsSchema } from './receipts.js';
 import { gatewayApiVendor } from './request.js';
-
 /**
- * GatewayAPI (gatewayapi.com / .eu) REST MT SMS, with Logto's `connector-gatewayapi-sms` config.
- * Built like `httpProvider`, except that each send passes its `ctx.receiptUrl` on (`callback_url`).
+ * GatewayAPI (gatewayapi.com / .eu) REST MT SMS, with Logto's `connector-gatewayapi-sms` config; in
+ * token mode each send names its receipt URL (`callback_url`). Status notifications: receipts.ts.
  */
-export const gatewayapiSmsProvider = defineProvider({
-  id: 'gatewayapi-sms',
-  channels: ['sms'],
-  configSchema: gatewayApiSmsConfigSchema,
-  create(config, deps) {
-    const receipts = deps.receipts === undefined ? undefined : gatewayApiSmsReceiptsSchema.parse(deps.receipts);
-    const http = createHttpClient({ baseUrl: endpointParts(gatewayApiEndpoint(config)).origin, provider: 'gatewayapi-sms', timeoutMs: config.timeoutMs });
-    const vendor = gatewayApiVendor(config, receipts);
-    return {
-      templates: toLocalSmsTemplates(config.templates),
-      acceptsRenderedContent: true,
-      send: async (message, { signal, receiptUrl }) => vendor.reply(await http.request({ method: 'POST', ...vendor.request(message, receiptUrl), signal })),
-      close: () => http.close(),
-    };
+export const gatewayapiSmsProvider = httpProvider(
+  { id: 'gatewayapi-sms', channels: ['sms'], configSchema: gatewayApiSmsConfigSchema, receipts: gatewayApiSmsReceipts },
+  {
+    baseUrl: (config) => endpointParts(gatewayApiEndpoint(config)).origin,
+    templates: (config) => toLocalSmsTemplates(config.templates),
+    vendor: (config, deps) => gatewayApiVendor(config, deps.receipts === undefined ? undefined : gatewayApiSmsReceiptsSchema.parse(deps.receipts)),
   },
-  /** Status notifications: a signed webhook (JWT, `secret`) or a `?token=` URL. */
-  receipts: gatewayApiSmsReceipts,
-});
+);

@@ -3,7 +3,7 @@ import { permanent } from '../../errors/delivery-error.js';
 import { replyReader } from '../http/accept.js';
 import { endpointParts } from '../http/client.js';
 import { basicAuth } from '../http/json.js';
-import type { HttpVendor, VendorRequest } from '../http/provider.js';
+import type { HttpVendor } from '../http/provider.js';
 import { needsUcs2 } from '../shared/sms-text/gsm7.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
 import type { OutgoingMessage } from '../types.js';
@@ -52,14 +52,11 @@ const readGatewayApiReply = replyReader({
   result: (body) => ({ providerMessageId: String(body.ids[0]) }),
 });
 
-/** What a send posts and reads; `request` also takes the send's receipt URL (`ctx.receiptUrl`). */
-export type GatewayApiVendor = Omit<HttpVendor, 'request'> & { request(message: OutgoingMessage, receiptUrl?: string): VendorRequest };
-
 /**
  * `POST {endpoint}` (a full URL: its path and query) with HTTP Basic `apiToken:` (empty password);
  * built once. With a `token` receipts block, each send names its `callback_url` (`?token=` added).
  */
-export const gatewayApiVendor = (config: GatewayApiSmsConfig, receipts?: GatewayApiSmsReceipts): GatewayApiVendor => {
+export const gatewayApiVendor = (config: GatewayApiSmsConfig, receipts?: GatewayApiSmsReceipts): HttpVendor => {
   const { path } = endpointParts(gatewayApiEndpoint(config));
   const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: basicAuth(config.apiToken, '') };
   return {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { defineProvider, type ConnectorTemplate, type OutgoingMessage, type ProviderDefinition, type SendResult } from '../types.js';
+import { defineProvider, type ConnectorTemplate, type OutgoingMessage, type ProviderDefinition, type ProviderDeps, type SendResult } from '../types.js';
 import { createHttpClient, type HttpRequest, type HttpResponse } from './client.js';
 
 /** One POST to the vendor: path and query on the connector's base URL, headers, body. */
@@ -7,8 +7,11 @@ export type VendorRequest = Pick<HttpRequest, 'path' | 'headers' | 'body'>;
 
 /** What a connector over plain HTTP does per send: build the vendor's request, read its reply. */
 export type HttpVendor = {
-  /** Throws a `DeliveryError` for a message the vendor cannot take (no request is made). */
-  request(message: OutgoingMessage): VendorRequest;
+  /**
+   * Throws a `DeliveryError` for a message the vendor cannot take (no request is made).
+   * `receiptUrl`: the send's `ctx.receiptUrl`, for vendors that take a per-message callback.
+   */
+  request(message: OutgoingMessage, receiptUrl?: string): VendorRequest;
   /** A result, or throws the `DeliveryError` the reply means (`replyReader`). */
   reply(res: HttpResponse): SendResult;
 };
@@ -17,7 +20,7 @@ export type HttpVendor = {
 type TimedConfig = { timeoutMs?: number | undefined };
 
 /** Who the provider is: what `defineProvider` takes besides the factory. */
-export type ProviderIdentity<Schema extends z.ZodType> = Pick<ProviderDefinition<Schema>, 'id' | 'channels' | 'configSchema'>;
+export type ProviderIdentity<Schema extends z.ZodType> = Pick<ProviderDefinition<Schema>, 'id' | 'channels' | 'configSchema' | 'receipts'>;
 
 /** How a connector reaches its vendor, from its validated config. */
 export type HttpConnection<Config> = {
@@ -27,13 +30,13 @@ export type HttpConnection<Config> = {
   templates(config: Config): readonly ConnectorTemplate[];
   /** @default true; false for vendors that send only their own approved templates */
   acceptsRenderedContent?: boolean;
-  /** Built once per connector: what every send shares (headers, paths, keys) is computed here. */
-  vendor(config: Config): HttpVendor;
+  /** Built once per connector: what every send shares (headers, paths, keys) is computed here. `deps.receipts` is the connector's receipts block. */
+  vendor(config: Config, deps: ProviderDeps): HttpVendor;
 };
 
 /**
  * A provider over one keep-alive undici client per connector (`createHttpClient`, with the
- * config's `timeoutMs`): each send POSTs `vendor.request(message)` with the worker's signal and
+ * config's `timeoutMs`): each send POSTs `vendor.request(message, ctx.receiptUrl)` with the worker's signal and
  * hands the reply to `vendor.reply`; closing the connector closes the pool.
  */
 export const httpProvider = <Schema extends z.ZodType<TimedConfig>>(
@@ -42,13 +45,13 @@ export const httpProvider = <Schema extends z.ZodType<TimedConfig>>(
 ): ProviderDefinition<Schema> =>
   defineProvider({
     ...identity,
-    create(config) {
+    create(config, deps) {
       const http = createHttpClient({ baseUrl: connection.baseUrl(config), provider: identity.id, timeoutMs: config.timeoutMs });
-      const vendor = connection.vendor(config);
+      const vendor = connection.vendor(config, deps);
       return {
         templates: connection.templates(config),
         acceptsRenderedContent: connection.acceptsRenderedContent ?? true,
-        send: async (message, { signal }) => vendor.reply(await http.request({ method: 'POST', ...vendor.request(message), signal })),
+        send: async (message, { signal, receiptUrl }) => vendor.reply(await http.request({ method: 'POST', ...vendor.request(message, receiptUrl), signal })),
         close: () => http.close(),
       };
     },

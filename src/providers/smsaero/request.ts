@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { permanent } from '../../errors/delivery-error.js';
 import { replyReader } from '../http/accept.js';
 import { basicAuth } from '../http/json.js';
-import type { HttpVendor, VendorRequest } from '../http/provider.js';
+import type { HttpVendor } from '../http/provider.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
 import type { OutgoingMessage } from '../types.js';
 import type { SmsAeroConfig } from './config.js';
@@ -41,14 +41,11 @@ const readSmsAeroReply = replyReader({
   },
 });
 
-/** What a send posts and reads; `request` also takes the send's receipt URL (`ctx.receiptUrl`). */
-export type SmsAeroVendor = Omit<HttpVendor, 'request'> & { request(message: OutgoingMessage, receiptUrl?: string): VendorRequest };
-
 /**
  * `POST {endpoint}/v2/sms/send` with HTTP Basic `email:apiKey` (headers built once). With a
  * receipts block, each send names its `callbackUrl` (the receipt URL with `?token=`).
  */
-export const smsAeroVendor = (config: SmsAeroConfig, receipts?: SmsAeroReceipts): SmsAeroVendor => {
+export const smsAeroVendor = (config: SmsAeroConfig, receipts?: SmsAeroReceipts): HttpVendor => {
   const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: basicAuth(config.email, config.apiKey) };
   return {
     request: (message, receiptUrl) => ({ path: '/v2/sms/send', headers, body: JSON.stringify(toSmsAeroRequest(message, config, smsAeroCallbackUrl(receiptUrl, receipts))) }),

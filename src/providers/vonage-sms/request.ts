@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { permanent } from '../../errors/delivery-error.js';
 import { replyReader } from '../http/accept.js';
 import { classifyHttpStatus } from '../http/classify.js';
-import type { HttpVendor, VendorRequest } from '../http/provider.js';
+import type { HttpVendor } from '../http/provider.js';
 import { needsUcs2 } from '../shared/sms-text/gsm7.js';
 import { toMsisdn } from '../shared/sms-text/msisdn.js';
 import type { OutgoingMessage } from '../types.js';
@@ -69,11 +69,8 @@ const readVonageReply = replyReader({
 
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
-/** What a send posts and reads; `request` also takes the send's receipt URL (`ctx.receiptUrl`). */
-export type VonageVendor = Omit<HttpVendor, 'request'> & { request(message: OutgoingMessage, receiptUrl?: string): VendorRequest };
-
 /** `POST {endpoint}/sms/json`; the credentials travel in the body, as Vonage's SMS API wants. */
-export const vonageVendor = (config: VonageSmsConfig): VonageVendor => ({
+export const vonageVendor = (config: VonageSmsConfig): HttpVendor => ({
   request: (message, receiptUrl) => ({ path: '/sms/json', headers: HEADERS, body: JSON.stringify(toVonageRequest(message, config, receiptUrl)) }),
   reply: readVonageReply,
 });
