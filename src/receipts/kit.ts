@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { safeEqual } from '../crypto/compare.js';
-import type { ReceiptRequest, ReceiptVerdict } from './types.js';
+import type { Receipt, ReceiptDefinition, ReceiptRequest, ReceiptVerdict } from './types.js';
 
 /** The verdicts every verifier returns for a request it refuses. */
 export const FORGED: ReceiptVerdict = { ok: false, reason: 'signature' };
@@ -52,3 +52,23 @@ export const vendorTime = (value: string | number | undefined): number | undefin
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
 };
+
+/**
+ * The receipts of a vendor that signs nothing and posts JSON: `?token=` checked before the body is
+ * read, then the body through `body`, mapped by `toReceipts`; `reply` when the vendor expects an answer.
+ */
+export const tokenJsonReceipts = <Config, S extends z.ZodType>(
+  body: S,
+  toReceipts: (parsed: z.infer<S>) => Receipt[],
+  reply?: { contentType?: string; body: string },
+): ReceiptDefinition<Config, typeof tokenReceiptsSchema> => ({
+  schema: tokenReceiptsSchema,
+  create: (receipts) => ({
+    verify(request): Promise<ReceiptVerdict> {
+      if (!hasToken(request, receipts.token)) return Promise.resolve(FORGED);
+      const parsed = readJson(request, body);
+      if (parsed === undefined) return Promise.resolve(MALFORMED);
+      return Promise.resolve({ ok: true, receipts: toReceipts(parsed), ...(reply && { reply }) });
+    },
+  }),
+});

@@ -58,7 +58,8 @@ describe('receipts end to end: worker, ingest and a vendor stand-in on a real Re
       return s.receipt === 'delivered' ? s : undefined;
     });
     expect(status).toEqual({ id, outcome: 'delivered', receipt: 'delivered', provider: 'outbox' });
-    expect(await fixture.pipeline.metric('otp_receipts_total', { channel: 'email', provider: 'outbox', status: 'delivered' })).toBe(1);
+    // The intake counts right after it stored the status: the status may be read in between.
+    await eventually(async () => (await fixture.pipeline.metric('otp_receipts_total', { channel: 'email', provider: 'outbox', status: 'delivered' })) === 1);
     const latency = await fixture.pipeline.registry.getSingleMetric('otp_receipt_latency_seconds')?.get();
     expect(latency?.values.find((v) => (v as { metricName?: string }).metricName === 'otp_receipt_latency_seconds_count' && v.labels.channel === 'email')?.value).toBe(1);
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FORGED, hasToken, MALFORMED, readJson, tokenReceiptsSchema } from '../../receipts/kit.js';
-import { defineReceipts, type Receipt, type ReceiptStatus, type ReceiptVerdict } from '../../receipts/types.js';
+import { tokenJsonReceipts } from '../../receipts/kit.js';
+import type { Receipt, ReceiptStatus } from '../../receipts/types.js';
 import { chinaWallTime } from '../shared/china-time.js';
 import type { AliyunDmConfig } from './config.js';
 
@@ -62,16 +62,4 @@ const toReceipt = ({ type, time, data }: DmEvent): Receipt[] => {
  * target URL carries `?token=`, checked before the body is read (EventBridge's own RSA
  * signature headers are not checked here).
  */
-export const aliyunDmReceipts = defineReceipts<AliyunDmConfig, typeof tokenReceiptsSchema>({
-  schema: tokenReceiptsSchema,
-  create(receipts) {
-    return {
-      verify: async (request): Promise<ReceiptVerdict> => {
-        if (!hasToken(request, receipts.token)) return FORGED;
-        const events = readJson(request, bodySchema);
-        if (events === undefined) return MALFORMED;
-        return { ok: true, receipts: events.flatMap(toReceipt) };
-      },
-    };
-  },
-});
+export const aliyunDmReceipts = tokenJsonReceipts<AliyunDmConfig, typeof bodySchema>(bodySchema, (events) => events.flatMap(toReceipt));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FORGED, hasToken, MALFORMED, readJson, tokenReceiptsSchema } from '../../receipts/kit.js';
-import { defineReceipts, type Receipt, type ReceiptStatus, type ReceiptVerdict } from '../../receipts/types.js';
+import { tokenJsonReceipts } from '../../receipts/kit.js';
+import type { Receipt, ReceiptStatus } from '../../receipts/types.js';
 import { chinaWallTime } from '../shared/china-time.js';
 import type { AliyunSmsConfig } from './config.js';
 
@@ -37,16 +37,4 @@ const toReceipt = (report: z.infer<typeof reportSchema>): Receipt => {
  * Aliyun signs nothing on SmsReport pushes: the receiving address set in the console carries
  * `?token=`, checked before the body is read.
  */
-export const aliyunSmsReceipts = defineReceipts<AliyunSmsConfig, typeof tokenReceiptsSchema>({
-  schema: tokenReceiptsSchema,
-  create(receipts) {
-    return {
-      verify: async (request): Promise<ReceiptVerdict> => {
-        if (!hasToken(request, receipts.token)) return FORGED;
-        const reports = readJson(request, pushSchema);
-        if (reports === undefined) return MALFORMED;
-        return { ok: true, receipts: reports.map(toReceipt), reply: ALIYUN_SMS_RECEIPT_REPLY };
-      },
-    };
-  },
-});
+export const aliyunSmsReceipts = tokenJsonReceipts<AliyunSmsConfig, typeof pushSchema>(pushSchema, (reports) => reports.map(toReceipt), ALIYUN_SMS_RECEIPT_REPLY);

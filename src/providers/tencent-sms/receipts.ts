@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FORGED, hasToken, MALFORMED, readJson, tokenReceiptsSchema } from '../../receipts/kit.js';
-import { defineReceipts, type Receipt, type ReceiptStatus, type ReceiptVerdict } from '../../receipts/types.js';
+import { tokenJsonReceipts } from '../../receipts/kit.js';
+import type { Receipt, ReceiptStatus } from '../../receipts/types.js';
 import { chinaWallTime } from '../shared/china-time.js';
 import type { TencentSmsConfig } from './config.js';
 
@@ -41,16 +41,4 @@ const toReceipt = (report: z.infer<typeof reportSchema>): Receipt[] => {
  * Tencent signs nothing on this callback: the callback URL set in the console carries `?token=`,
  * checked before the body is read.
  */
-export const tencentSmsReceipts = defineReceipts<TencentSmsConfig, typeof tokenReceiptsSchema>({
-  schema: tokenReceiptsSchema,
-  create(receipts) {
-    return {
-      verify: async (request): Promise<ReceiptVerdict> => {
-        if (!hasToken(request, receipts.token)) return FORGED;
-        const reports = readJson(request, callbackSchema);
-        if (reports === undefined) return MALFORMED;
-        return { ok: true, receipts: reports.flatMap(toReceipt), reply: TENCENT_RECEIPT_REPLY };
-      },
-    };
-  },
-});
+export const tencentSmsReceipts = tokenJsonReceipts<TencentSmsConfig, typeof callbackSchema>(callbackSchema, (reports) => reports.flatMap(toReceipt), TENCENT_RECEIPT_REPLY);
