@@ -5,6 +5,8 @@ import { registerOpsRoutes, type Readiness } from '../ops/server.js';
 import { createAuthorizationCheck } from './auth.js';
 import { ingestErrorHandler } from './errors.js';
 import { sendRoute } from './send-route.js';
+import { collectRoutes, openApiDocument } from './openapi.js';
+import { INGEST_API_VERSION, INGEST_ROUTE_DOCS } from './openapi-routes.js';
 import type { ReceiptIntake } from '../tracking/intake.js';
 import { RECEIPT_BODY_LIMIT_BYTES, RECEIPT_MAX_IN_FLIGHT, registerReceiptRoutes } from './receipt-route.js';
 
@@ -34,6 +36,10 @@ export const createIngestServer = (options: IngestOptions): FastifyInstance => {
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, onProtoPoisoning: 'error', onConstructorPoisoning: 'error' });
   app.removeContentTypeParser('text/plain'); // JSON only: anything else is 415
   app.setErrorHandler(ingestErrorHandler);
+  const routes = collectRoutes(app);
+  let document: object | undefined;
+  // Built on first request, when every route (plugins included) is registered.
+  app.get('/openapi.json', async () => (document ??= openApiDocument(routes, INGEST_ROUTE_DOCS, INGEST_API_VERSION)));
   registerOpsRoutes(app, options.registry, options.ready);
 
   // Authorization is checked before the body is read: a stranger learns nothing from 400/413/415.
