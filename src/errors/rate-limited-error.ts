@@ -7,7 +7,7 @@ import { errorGuard, OtpCourierError } from './base.js';
 export class RateLimitedError extends OtpCourierError {
   override readonly name = 'RateLimitedError';
   constructor(
-    readonly scope: 'recipient' | 'ip' | 'suppressed',
+    readonly scope: 'recipient' | 'ip' | 'prefix' | 'country' | 'conversion' | 'suppressed',
     readonly retryAfterMs: number,
   ) {
     super(

@@ -6,15 +6,21 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { Channel } from '../messages/types.js';
 import { ipBucket } from './ip-bucket.js';
 import { createLimitHashingSource, type LimitHashing } from './limit-key.js';
-import { createSlidingWindow, type WindowHit, type WindowLimit } from './sliding-window.js';
+import { createSlidingWindow, type WindowLimit, type WindowResult } from './sliding-window.js';
+import { smsVelocityHits, type CountryLimits, type LimitName, type PrefixLimit, type ScopedHit } from './sms-velocity.js';
 
 export type ProducerLimits = {
   /** Per recipient across all producers of the queue; omit for none. Logto's default is 10 per 600 s. */
   perRecipient?: WindowLimit;
   /** Per client IP (Logto's `ip`; IPv6 counted per /64), when the message carries one. */
   perIp?: WindowLimit;
-  /** ISO 3166 alpha-2; empty lists = no restriction. A number with no country is refused when either list is set. */
-  sms?: { allowCountries?: readonly string[]; denyCountries?: readonly string[] };
+  /**
+   * ISO 3166 alpha-2; empty lists = no restriction. A number with no country is refused when either
+   * list is set. `perPrefix`, `perCountry`: SPEC §12 velocity windows, shared by all producers.
+   */
+  sms?: { allowCountries?: readonly string[]; denyCountries?: readonly string[]; perPrefix?: PrefixLimit; perCountry?: CountryLimits };
+  /** SPEC §12: `observe` counts what the windows would refuse and refuses nothing. @default enforce */
+  mode?: LimitMode;
   /** Refuse email to an address a receipt reported as a hard bounce or complaint (the ingest writes the mark). @default false */
   suppressBounced?: boolean;
 };
@@ -34,7 +40,10 @@ export type LimitScope = {
 /** `to` is already normalised (E.164 for phones); `country` is the phone number's region. */
 export type LimitCheck = { channel: Channel; to: string; country: string | undefined; ip: string | undefined };
 
-type ScopedHit = WindowHit & { scope: 'ip' | 'recipient' };
+export type LimitMode = 'enforce' | 'observe';
+
+/** Told of every refusal, and in observe mode of every would-be refusal (`otp_limited_total`). */
+export type LimitObserver = (limit: LimitName, mode: LimitMode, channel: Channel) => void;
 
 /** Counting attempts when another producer replaces the limit key in between (it settles after one). */
 const MAX_STALE_RETRIES = 3;
@@ -43,7 +52,7 @@ const MAX_STALE_RETRIES = 3;
  * The checks made before a message is enqueued. Throws ValidationError or RateLimitedError; counts nothing then.
  * With payload keys, the first check that counts reads the limit key from Redis; later ones use it from memory.
  */
-export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limits, ring }: LimitScope) => {
+export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limits, ring }: LimitScope, observer: LimitObserver = () => {}) => {
   const window = createSlidingWindow(redis);
   const hashing = createLimitHashingSource(redis, { prefix, queue, ring });
   const upper = (list: readonly string[] | undefined) => new Set((list ?? []).map((c) => c.toUpperCase()));
@@ -54,12 +63,28 @@ export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limi
     const ms = await redis.pttl(suppressionKey(prefix, queue, (await hashing.current()).hashRecipient(to)));
     if (ms > 0) throw new RateLimitedError('suppressed', ms);
   };
-  const hitsOf = ({ hashValue, hashRecipient }: LimitHashing, channel: Channel, to: string, bucket: string | undefined): ScopedHit[] => [
+  const mode = limits.mode ?? 'enforce';
+  const observe = mode === 'observe';
+  const velocity = limits.sms?.perPrefix !== undefined || limits.sms?.perCountry !== undefined;
+  const hitsOf = ({ hashValue, hashRecipient }: LimitHashing, { channel, to, country }: LimitCheck, bucket: string | undefined): ScopedHit[] => [
     // IP buckets are hashed as they are: the recipient normaliser would drop IPv4's dots.
-    ...(limits.perIp && bucket ? [{ key: `${base}:ip:${hashValue(bucket)}`, limit: limits.perIp, scope: 'ip' as const }] : []),
-    ...(limits.perRecipient ? [{ key: `${base}:to:${channel}:${hashRecipient(to)}`, limit: limits.perRecipient, scope: 'recipient' as const }] : []),
+    ...(limits.perIp && bucket ? [{ key: `${base}:ip:${hashValue(bucket)}`, limit: limits.perIp, scope: 'ip' as const, observe }] : []),
+    ...(limits.perRecipient ? [{ key: `${base}:to:${channel}:${hashRecipient(to)}`, limit: limits.perRecipient, scope: 'recipient' as const, observe }] : []),
+    ...(channel === 'sms' && limits.sms ? smsVelocityHits(base, to, country, limits.sms, observe) : []),
   ];
-  return async ({ channel, to, country, ip }: LimitCheck): Promise<void> => {
+  /** Reports what the windows said; throws when one refused (never in observe mode). */
+  const settle = (hits: readonly ScopedHit[], { waitMs, refused, observed }: WindowResult, channel: Channel): void => {
+    for (const i of observed ?? []) {
+      const hit = hits[i];
+      if (hit) observer(hit.scope, 'observe', channel);
+    }
+    if (waitMs <= 0) return;
+    const scope = hits[refused ?? 0]?.scope ?? 'recipient';
+    observer(scope, 'enforce', channel);
+    throw new RateLimitedError(scope, waitMs);
+  };
+  return async (check: LimitCheck): Promise<void> => {
+    const { channel, to, country, ip } = check;
     if (channel === 'sms' && (allow.size > 0 || deny.size > 0)) {
       if (!country || deny.has(country) || (allow.size > 0 && !allow.has(country))) {
         throw new ValidationError([{ path: 'to', message: 'destination country is not allowed' }]);
@@ -67,16 +92,13 @@ export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limi
     }
     if (limits.suppressBounced && channel === 'email') await refuseSuppressed(to);
     const bucket = limits.perIp && ip !== undefined ? ipBucket(ip) : undefined;
-    if (!limits.perRecipient && !bucket) return;
+    if (!limits.perRecipient && !bucket && !(velocity && channel === 'sms')) return;
     const member = randomUUID();
     for (let attempt = 1; ; attempt += 1) {
       const keys = await hashing.current();
-      const hits = hitsOf(keys, channel, to, bucket);
-      const { waitMs, refused, stale } = await window.hit(hits, member, keys.guard);
-      if (!stale) {
-        if (waitMs > 0) throw new RateLimitedError(hits[refused ?? 0]?.scope ?? 'recipient', waitMs);
-        return;
-      }
+      const hits = hitsOf(keys, check, bucket);
+      const result = await window.hit(hits, member, keys.guard);
+      if (!result.stale) return settle(hits, result, channel);
       hashing.forget(keys);
       if (attempt >= MAX_STALE_RETRIES) throw new Error('the limit key in Redis kept changing while counting');
     }
