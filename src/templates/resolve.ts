@@ -6,6 +6,7 @@ import { compileTemplate, stripHeaderControls, type CompiledTemplate } from './c
 import { BUILTIN_TEMPLATES } from './defaults/index.js';
 import { htmlToText } from './html-to-text.js';
 import { canonical, localeChain } from './locale.js';
+import { withOriginBoundLine } from './origin-bound.js';
 
 /** A template ready to render, compiled once at start-up. */
 export type LocalCompiled = {
@@ -18,6 +19,8 @@ export type LocalCompiled = {
   /** Plain-text part of HTML mail (given, or generated from the HTML). */
   text?: CompiledTemplate;
   replyTo?: CompiledTemplate;
+  /** SMS: the domain of the origin-bound code line appended to the text (`sms.originBoundDomain`). */
+  originBound?: string;
 };
 export type RemoteResolved = { kind: 'remote'; origin: string; ref: Readonly<Record<string, unknown>> };
 export type Resolved = LocalCompiled | RemoteResolved;
@@ -144,7 +147,10 @@ const borrowSubject = (t: LocalCompiled, type: string, chain: readonly string[],
 /** Renders a resolved template for one message. */
 export const renderContent = (resolved: Resolved, channel: Channel, payload: Payload): MessageContent => {
   if (resolved.kind === 'remote') return { kind: 'remote', ref: resolved.ref };
-  if (channel === 'sms') return { kind: 'sms', text: resolved.body.render(payload, 'none') };
+  if (channel === 'sms') {
+    const text = resolved.body.render(payload, 'none');
+    return { kind: 'sms', text: resolved.originBound ? withOriginBoundLine(text, resolved.originBound, payload.code) : text };
+  }
   const subject = stripHeaderControls(resolved.subject?.render(payload, 'none') ?? '');
   const replyTo = resolved.replyTo ? stripHeaderControls(resolved.replyTo.render(payload, 'none')) : undefined;
   const base = { kind: 'email' as const, subject, ...(replyTo && { replyTo }) };
