@@ -109,6 +109,7 @@ export const startIngestRuntime = async (loaded: LoadedConfig, logger: Logger, r
     ready: async () => !closing && (await pingRedis(redis)),
     authorization: config.ingest.authorization,
     bodyLimitBytes: config.ingest.bodyLimitBytes,
+    hooks: config.ingest,
   });
   await app.listen({ port: config.ingest.port, host: config.ingest.host });
   logger.info({ port: config.ingest.port, open: !config.ingest.authorization }, 'ingest listening');

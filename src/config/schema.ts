@@ -13,6 +13,7 @@ import {
 } from '../messages/defaults.js';
 import { DEFAULT_RECEIPT_WINDOW_SECONDS, MAX_SUPPRESS_SECONDS } from '../receipts/defaults.js';
 import { configTemplateSchema, localeTagSchema } from '../templates/schema.js';
+import { kratosHookSchema, logtoHookSchema, supabaseHookSchema } from './hooks-schema.js';
 import { BUILTIN_DEFAULT_LOCALE } from '../templates/defaults/index.js';
 
 const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
@@ -165,6 +166,12 @@ export const ingestSchema = z.strictObject({
   publicUrl: z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')).optional(),
   /** Most `?wait=` requests waiting at once; one more is answered 503 before anything is enqueued. @default 1000 */
   maxWaiters: positiveInt.max(100_000).default(DEFAULT_MAX_WAITERS),
+  /** SPEC §9: Supabase Auth's Send SMS / Send Email hooks (docs/platforms.md). Absent: those routes answer 404. */
+  supabase: supabaseHookSchema.optional(),
+  /** SPEC §9: Ory Kratos's courier HTTP delivery (docs/platforms.md). Absent: 404. */
+  kratos: kratosHookSchema.optional(),
+  /** SPEC §12: Logto's webhooks as conversion reports (docs/platforms.md). Absent: 404. */
+  logto: logtoHookSchema.optional(),
 });
 
 export const metricsSchema = z.strictObject({

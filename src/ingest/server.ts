@@ -9,6 +9,9 @@ import { collectRoutes, openApiDocument } from './openapi.js';
 import { INGEST_API_VERSION, INGEST_ROUTE_DOCS } from './openapi-routes.js';
 import type { ReceiptIntake } from '../tracking/intake.js';
 import { RECEIPT_BODY_LIMIT_BYTES, RECEIPT_MAX_IN_FLIGHT, registerReceiptRoutes } from './receipt-route.js';
+import { registerPlatformHooks } from './hooks/index.js';
+import { PLATFORM_ROUTE_DOCS } from './hooks/openapi.js';
+import type { PlatformHooksConfig } from '../config/hooks-schema.js';
 
 export type IngestOptions = {
   producer: Producer;
@@ -26,6 +29,8 @@ export type IngestOptions = {
   maxWaitSeconds?: number;
   /** SPEC §8: vendors' receipt webhooks; absent when no connector has receipts on. */
   receipts?: { intake: ReceiptIntake; publicUrl: string | undefined };
+  /** SPEC §9, §12: `ingest.supabase` / `kratos` / `logto` (a platform without its section has no route). */
+  hooks?: PlatformHooksConfig;
 };
 
 /** The HTTP producer (SPEC §5): Logto's HTTP connectors can post to it unchanged. */
@@ -39,7 +44,7 @@ export const createIngestServer = (options: IngestOptions): FastifyInstance => {
   const routes = collectRoutes(app);
   let document: object | undefined;
   // Built on first request, when every route (plugins included) is registered.
-  app.get('/openapi.json', async () => (document ??= openApiDocument(routes, INGEST_ROUTE_DOCS, INGEST_API_VERSION)));
+  app.get('/openapi.json', async () => (document ??= openApiDocument(routes, new Map([...INGEST_ROUTE_DOCS, ...PLATFORM_ROUTE_DOCS]), INGEST_API_VERSION)));
   registerOpsRoutes(app, options.registry, options.ready);
 
   // Authorization is checked before the body is read: a stranger learns nothing from 400/413/415.
@@ -49,6 +54,7 @@ export const createIngestServer = (options: IngestOptions): FastifyInstance => {
   const routeOptions = { producer, enqueueTimeoutMs, maxWaitSeconds };
   app.post('/v1/email', { onRequest }, sendRoute('email', routeOptions));
   app.post('/v1/sms', { onRequest }, sendRoute('sms', routeOptions));
+  registerPlatformHooks(app, { producer, registry: options.registry, hooks: options.hooks ?? {}, enqueueTimeoutMs, authorized });
   if (options.receipts) registerReceiptRoutes(app, { ...options.receipts, bodyLimitBytes: RECEIPT_BODY_LIMIT_BYTES, maxInFlight: RECEIPT_MAX_IN_FLIGHT });
   return app;
 };

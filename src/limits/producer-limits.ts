@@ -5,7 +5,7 @@ import { RateLimitedError } from '../errors/rate-limited-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Channel } from '../messages/types.js';
 import { ipBucket } from './ip-bucket.js';
-import { createLimitHashingSource, type LimitHashing } from './limit-key.js';
+import { createLimitHashingSource, type LimitHashing, type LimitHashingSource } from './limit-key.js';
 import { createSlidingWindow, type WindowLimit, type WindowResult } from './sliding-window.js';
 import { smsVelocityHits, type CountryLimits, type LimitName, type PrefixLimit, type ScopedHit } from './sms-velocity.js';
 
@@ -35,6 +35,8 @@ export type LimitScope = {
   limits: ProducerLimits;
   /** Payload keys: the counters' hashes are keyed with the queue's limit key, stored sealed with them (src/limits/limit-key.ts). */
   ring: KeyRing | undefined;
+  /** The producer's hashing source, shared with its conversion marks so the limit key is read once. @default a new one */
+  hashing?: LimitHashingSource;
 };
 
 /** `to` is already normalised (E.164 for phones); `country` is the phone number's region. */
@@ -52,9 +54,9 @@ const MAX_STALE_RETRIES = 3;
  * The checks made before a message is enqueued. Throws ValidationError or RateLimitedError; counts nothing then.
  * With payload keys, the first check that counts reads the limit key from Redis; later ones use it from memory.
  */
-export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limits, ring }: LimitScope, observer: LimitObserver = () => {}) => {
+export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limits, ring, ...scope }: LimitScope, observer: LimitObserver = () => {}) => {
   const window = createSlidingWindow(redis);
-  const hashing = createLimitHashingSource(redis, { prefix, queue, ring });
+  const hashing = scope.hashing ?? createLimitHashingSource(redis, { prefix, queue, ring });
   const upper = (list: readonly string[] | undefined) => new Set((list ?? []).map((c) => c.toUpperCase()));
   const allow = upper(limits.sms?.allowCountries);
   const deny = upper(limits.sms?.denyCountries);

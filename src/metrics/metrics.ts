@@ -44,14 +44,18 @@ export const createWorkerMetrics = (registry: Registry) => ({
   }),
 });
 
+/** Where an enqueued message came from: a platform's hook, or `/v1/email`, `/v1/sms` and the library (`api`). */
+export const MESSAGE_SOURCES = ['api', 'logto', 'supabase', 'kratos'] as const;
+export type MessageSource = (typeof MESSAGE_SOURCES)[number];
+
 /** Exported by the ingest, and by the producer library into a registry the caller passes. */
-export const createEnqueuedCounter = (registry: Registry): Counter<'channel' | 'type'> => {
+export const createEnqueuedCounter = (registry: Registry): Counter<'channel' | 'type' | 'source'> => {
   const existing = registry.getSingleMetric('otp_messages_enqueued_total');
-  if (existing) return existing as Counter<'channel' | 'type'>;
+  if (existing) return existing as Counter<'channel' | 'type' | 'source'>;
   return new Counter({
     name: 'otp_messages_enqueued_total',
-    help: 'Messages accepted onto the queue.',
-    labelNames: ['channel', 'type'] as const,
+    help: 'Messages accepted onto the queue, by source (api, supabase, kratos, logto).',
+    labelNames: ['channel', 'type', 'source'] as const,
     registers: [registry],
   });
 };

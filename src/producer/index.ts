@@ -4,20 +4,23 @@ import { seal } from '../crypto/envelope.js';
 import { parseKeyRing, type KeyRing } from '../crypto/key-ring.js';
 import { toIssues, ValidationError } from '../errors/validation-error.js';
 import { createLimitChecker, type ProducerLimits } from '../limits/producer-limits.js';
+import { createConversions } from '../limits/conversions.js';
+import { createLimitHashingSource } from '../limits/limit-key.js';
 import { createEnqueuedCounter } from '../metrics/metrics.js';
+import { createConversionsCounter } from '../metrics/platform-metrics.js';
 import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, RETENTION_MARGIN_SECONDS } from '../messages/defaults.js';
 import { messageJobOptions, type JobData, type Outcome } from '../messages/job-data.js';
 import { openMessageQueues } from '../messages/queues.js';
 import { createRedis, ensureReady, isRedisInstance, type ConnectionSpec } from '../redis/connection.js';
 import { confirmReplicas } from './durability.js';
 import { assertSameMessage } from './idempotency.js';
-import { sendInputSchema, type SendInput, type ValidSendInput } from './input.js';
+import { sendInputSchema, verifiedInputSchema, type SendInput, type ValidSendInput, type VerifiedInput } from './input.js';
 import { parseTuning } from './options.js';
 import { createOutcomeWaiter, type WaitOptions, type WaitSlot } from './wait.js';
 import { createReceiptStore } from '../tracking/store.js';
 import { readStatus, type MessageStatus } from './status.js';
 
-export type { SendInput } from './input.js';
+export type { SendInput, VerifiedInput } from './input.js';
 export type { Outcome } from '../messages/job-data.js';
 export type { ProducerLimits } from '../limits/producer-limits.js';
 export type { WaitOptions, WaitSlot } from './wait.js';
@@ -50,7 +53,7 @@ export type ProducerOptions = {
   durability?: { replicas: number; timeoutMs: number };
   /** Most `waitFor` calls (and reserved places) at once; one more throws WaitCapacityError. @default 1000 */
   maxWaiters?: number;
-  /** prom-client registry for `otp_messages_enqueued_total`. */
+  /** prom-client registry for `otp_messages_enqueued_total` and `otp_conversions_total`. */
   registry?: Registry;
   /** Producer-side limits (per recipient, per IP, SMS countries). @default none */
   limits?: ProducerLimits;
@@ -67,6 +70,11 @@ export type Producer = {
   send(input: SendInput): Promise<SendResult>;
   /** Resolves with the outcome once final, or `pending` at the timeout. Throws WaitCapacityError when `maxWaiters` are waiting. */
   waitFor(id: string, options?: WaitOptions): Promise<Outcome>;
+  /**
+   * SPEC §12: reports that the last code sent to `to` was used. `converted` is false when no live code
+   * was pending for it (none sent lately, or already reported). Throws ValidationError on bad input.
+   */
+  verified(input: VerifiedInput): Promise<{ converted: boolean }>;
   /** SPEC §8: the outcome, the latest receipt (`none` until one came) and the provider of message `id`. */
   status(id: string): Promise<MessageStatus>;
   /** Takes a `waitFor` place ahead (pass it as `slot`), so a caller can refuse work before enqueueing; undefined when all are taken. */
@@ -99,8 +107,11 @@ export const createProducer = (options: ProducerOptions): Producer => {
   const redis = isRedisInstance(options.connection) ? options.connection : createRedis(options.connection, 'producer');
   const queues = openMessageQueues(name, redis, prefix);
   const { queue, deadLetters } = queues;
-  const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring }) : undefined;
+  const hashing = createLimitHashingSource(redis, { prefix, queue: name, ring });
+  const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring, hashing }) : undefined;
   const enqueued = options.registry ? createEnqueuedCounter(options.registry) : undefined;
+  const conversions = createConversions(redis, hashing, { prefix, queue: name });
+  const converted = options.registry ? createConversionsCounter(options.registry) : undefined;
   const receipts = createReceiptStore(redis, prefix);
   const waiter = createOutcomeWaiter({ connection: redis, queue, deadLetters, prefix, maxWaiters, ready: () => ensureReady(redis) });
 
@@ -140,9 +151,20 @@ export const createProducer = (options: ProducerOptions): Producer => {
       });
       // Another send with the same key got there first (between the check above and the add).
       if (job.id && job.id !== id) return duplicateOf(job.id, message);
-      enqueued?.inc({ channel: message.channel, type: message.type }); // stored, whatever WAIT says next
+      enqueued?.inc({ channel: message.channel, type: message.type, source: message.source ?? 'api' }); // stored, whatever WAIT says next
+      // The conversion mark is a signal, not part of the message: losing it never fails the send.
+      await conversions.noteSent(message.channel, message.to, id, lifetimeMs).catch(() => undefined);
       await confirmReplicas(redis, queue.toKey(id), durability);
       return { id, duplicate: false };
+    },
+    async verified(input) {
+      const parsed = verifiedInputSchema.safeParse(input);
+      if (!parsed.success) throw new ValidationError(toIssues(parsed.error));
+      const { channel, to, country } = parsed.data;
+      await ensureReady(redis);
+      const { converted: used } = await conversions.record(channel, to);
+      if (used) converted?.inc({ channel, country: country ?? 'unknown' });
+      return { converted: used };
     },
     waitFor: (id, waitOptions) => waiter.waitFor(id, waitOptions),
     async status(id) {

@@ -2,6 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { payloadSchema } from '../messages/job-data.js';
 import { channelSchema, templateTypeSchema } from '../messages/types.js';
+import { MESSAGE_SOURCES } from '../metrics/metrics.js';
 
 /** Payload JSON larger than this is refused: an OTP message has no business being big. */
 export const MAX_PAYLOAD_BYTES = 8192;
@@ -22,6 +23,8 @@ export const sendInputSchema = z
     idempotencyKey: z.string().min(1).max(256).optional(),
     /** Epoch milliseconds. @default now + ttlSeconds */
     expiresAt: z.number().int().positive().optional(),
+    /** The `source` label of `otp_messages_enqueued_total`. @default 'api' */
+    source: z.enum(MESSAGE_SOURCES).optional(),
   })
   .transform((input, ctx) => {
     const size = Buffer.byteLength(JSON.stringify(input.payload));
@@ -39,6 +42,21 @@ export const sendInputSchema = z
   });
 
 export type SendInput = z.input<typeof sendInputSchema>;
+
+/** What `producer.verified` accepts (SPEC §12): the recipient whose last code was used, normalised as `send` does. */
+export const verifiedInputSchema = z
+  .strictObject({ channel: channelSchema, to: z.string().trim().min(1, 'required').max(320) })
+  .transform((input, ctx) => {
+    if (input.channel === 'email') {
+      if (!emailSchema.safeParse(input.to).success) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be one email address' });
+      return { ...input, country: undefined };
+    }
+    const phone = normalizePhone(input.to);
+    if (!phone) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be a valid phone number in E.164 (+ and country code)' });
+    return { ...input, to: phone?.e164 ?? input.to, country: phone?.country };
+  });
+
+export type VerifiedInput = z.input<typeof verifiedInputSchema>;
 export type ValidSendInput = z.output<typeof sendInputSchema>;
 
 /** `+44 20 7946 0958` → `{ e164: '+442079460958', country: 'GB' }`; undefined when not a valid number. */

@@ -140,7 +140,7 @@ describe('ingest status codes (SPEC §5)', () => {
     expect((await fetch(`${ingest.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${ingest.url}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
-    expect(metrics).toMatch(/otp_messages_enqueued_total\{channel="email",type="SignIn"\} [1-9]/);
+    expect(metrics).toMatch(/otp_messages_enqueued_total\{channel="email",type="SignIn",source="api"\} [1-9]/);
     expect(metrics).not.toContain('ana@example.com');
   });
 });

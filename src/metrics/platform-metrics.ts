@@ -1,0 +1,31 @@
+import { Counter, type Registry } from 'prom-client';
+
+/** The metric `registry` already holds under `name`, else the one `create` registers. */
+const once = <M>(registry: Registry, name: string, create: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? create();
+
+/**
+ * Why a platform hook call was refused: `missing` (no signature or credentials), `signature`
+ * (wrong signature or credentials), `stale` (Standard Webhooks timestamp outside the tolerance),
+ * `malformed` (unreadable body), `unsupported` (an action or template type that is not a code).
+ */
+export const HOOK_REJECT_REASONS = ['missing', 'signature', 'stale', 'malformed', 'unsupported'] as const;
+export type HookRejectReason = (typeof HOOK_REJECT_REASONS)[number];
+export type HookPlatform = 'supabase' | 'kratos' | 'logto';
+
+/** Exported by the ingest: hook calls (SPEC §9, §12) it refused. */
+export const createHookRejectedCounter = (registry: Registry): Counter<'platform' | 'reason'> =>
+  once(registry, 'otp_hook_rejected_total', () => new Counter({
+    name: 'otp_hook_rejected_total',
+    help: 'Platform hook calls refused, by platform (supabase, kratos, logto) and reason (missing, signature, stale, malformed, unsupported).',
+    labelNames: ['platform', 'reason'] as const,
+    registers: [registry],
+  }));
+
+/** SPEC §12: codes reported used (`/v1/verified`, Logto's webhooks, `producer.verified`). `country` is ISO 3166 alpha-2, or `unknown` (email). */
+export const createConversionsCounter = (registry: Registry): Counter<'channel' | 'country'> =>
+  once(registry, 'otp_conversions_total', () => new Counter({
+    name: 'otp_conversions_total',
+    help: 'Codes reported used: the last code sent to that recipient was verified.',
+    labelNames: ['channel', 'country'] as const,
+    registers: [registry],
+  }));
