@@ -1,3 +1,4 @@
+import type { Telemetry } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -41,8 +42,8 @@ export const createRegistry = (): Registry => {
   return registry;
 };
 
-/** The worker process: BullMQ worker, connectors, and /metrics /healthz /readyz on metrics.port. */
-export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, registry: Registry, options: { ops?: boolean } = {}): Promise<Runtime & { redis: Redis | Cluster }> => {
+/** The worker process: BullMQ worker, connectors, and /metrics /healthz /readyz on metrics.port. `telemetry`: BullMQ's, when tracing is on. */
+export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, registry: Registry, options: { ops?: boolean; telemetry?: Telemetry } = {}): Promise<Runtime & { redis: Redis | Cluster }> => {
   const redis = createRedis(connectionFromConfig(loaded.config.redis), 'worker');
   // Hot-path commands (sent marker, rate gate, breakers) on a second connection with a command timeout.
   const commands = createRedis(connectionFromConfig(loaded.config.redis), 'commands');
@@ -50,7 +51,7 @@ export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, r
   // Templates compile once, for the start-up checks and the worker.
   const resolver = createTemplateResolver(loaded.config.templates, loaded.config.defaultLocale);
   for (const w of configWarnings(loaded, connectors, resolver)) logger.warn({ path: w.path }, `config: ${w.message}`);
-  const worker = createDeliveryWorker({ loaded, connection: redis, commands, connectors, registry, logger, resolver });
+  const worker = createDeliveryWorker({ loaded, connection: redis, commands, connectors, registry, logger, resolver, ...(options.telemetry && { telemetry: options.telemetry }) });
   const ops =
     options.ops === false
       ? undefined
@@ -95,11 +96,11 @@ export const producerOptionsFromConfig = (loaded: LoadedConfig, registry?: Regis
   };
 };
 
-/** The ingest process: HTTP producer plus ops routes on ingest.port. */
-export const startIngestRuntime = async (loaded: LoadedConfig, logger: Logger, registry: Registry): Promise<Runtime & { app: FastifyInstance; producer: Producer }> => {
+/** The ingest process: HTTP producer plus ops routes on ingest.port. `telemetry`: BullMQ's, when tracing is on. */
+export const startIngestRuntime = async (loaded: LoadedConfig, logger: Logger, registry: Registry, telemetry?: Telemetry): Promise<Runtime & { app: FastifyInstance; producer: Producer }> => {
   const { config } = loaded;
   const redis = createRedis(connectionFromConfig(config.redis), 'producer');
-  const producer = createProducer({ ...producerOptionsFromConfig(loaded, registry), connection: redis });
+  const producer = createProducer({ ...producerOptionsFromConfig(loaded, registry), connection: redis, ...(telemetry && { telemetry }) });
   const receipts = buildReceiptIntake(loaded, redis, registry, logger);
   let closing = false;
   const app = createIngestServer({

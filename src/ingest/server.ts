@@ -5,6 +5,7 @@ import { registerOpsRoutes, type Readiness } from '../ops/server.js';
 import { createAuthorizationCheck } from './auth.js';
 import { ingestErrorHandler } from './errors.js';
 import { sendRoute } from './send-route.js';
+import { tracedRoute } from '../tracing/server-span.js';
 import { collectRoutes, openApiDocument } from './openapi.js';
 import { INGEST_API_VERSION, INGEST_ROUTE_DOCS } from './openapi-routes.js';
 import type { ReceiptIntake } from '../tracking/intake.js';
@@ -52,8 +53,9 @@ export const createIngestServer = (options: IngestOptions): FastifyInstance => {
     if (!authorized(req.headers.authorization)) return reply.code(401).send({ error: 'unauthorized' });
   };
   const routeOptions = { producer, enqueueTimeoutMs, maxWaitSeconds };
-  app.post('/v1/email', { onRequest }, sendRoute('email', routeOptions));
-  app.post('/v1/sms', { onRequest }, sendRoute('sms', routeOptions));
+  // A server span each (SPEC §13), continuing the caller's traceparent; a no-op when tracing is off.
+  app.post('/v1/email', { onRequest }, tracedRoute('POST', '/v1/email', sendRoute('email', routeOptions)));
+  app.post('/v1/sms', { onRequest }, tracedRoute('POST', '/v1/sms', sendRoute('sms', routeOptions)));
   registerPlatformHooks(app, { producer, registry: options.registry, hooks: options.hooks ?? {}, enqueueTimeoutMs, authorized });
   if (options.receipts) registerReceiptRoutes(app, { ...options.receipts, bodyLimitBytes: RECEIPT_BODY_LIMIT_BYTES, maxInFlight: RECEIPT_MAX_IN_FLIGHT });
   return app;

@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger, type LoggerOptions } from 'pino';
 
 /**
@@ -29,6 +30,21 @@ export const REDACT_PATHS = [
   'config.signingSecret',
 ];
 
+/** What `traceMixin` returns outside a trace: recognised by `mergeTrace`, which then copies nothing. */
+const NO_TRACE = Object.freeze({});
+
+/**
+ * SPEC §13: a line logged inside a traced span carries its `trace_id`. Outside one (and always
+ * when tracing is off: the API's no-op context has no span) the line is left as it is.
+ */
+const traceMixin = (): object => {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && isSpanContextValid(span) ? { trace_id: span.traceId } : NO_TRACE;
+};
+
+/** pino's default merge (`Object.assign(mixin, line)`), skipped for NO_TRACE: no copy per line. */
+const mergeTrace = (line: object, mixin: object): object => (mixin === NO_TRACE ? line : Object.assign(mixin, line));
+
 export const createLogger = (level: string, destination?: pino.DestinationStream, options: LoggerOptions = {}): Logger =>
   pino(
     {
@@ -37,6 +53,8 @@ export const createLogger = (level: string, destination?: pino.DestinationStream
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      mixin: traceMixin,
+      mixinMergeStrategy: mergeTrace,
       ...options,
     },
     destination ?? pino.destination({ dest: 1, sync: false }),

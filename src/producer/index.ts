@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Telemetry } from 'bullmq';
 import type { Registry } from 'prom-client';
 import { seal } from '../crypto/envelope.js';
 import { parseKeyRing, type KeyRing } from '../crypto/key-ring.js';
@@ -57,6 +58,8 @@ export type ProducerOptions = {
   registry?: Registry;
   /** Producer-side limits (per recipient, per IP, SMS countries). @default none */
   limits?: ProducerLimits;
+  /** BullMQ telemetry (e.g. bullmq-otel's `BullMQOtel`): each enqueue is a producer span the worker continues. @default none */
+  telemetry?: Telemetry;
 };
 
 export type SendResult = { id: string; duplicate: boolean };
@@ -105,7 +108,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
   const ring = options.encryptionKeys ? parseKeyRing(options.encryptionKeys) : undefined;
   const owned = !isRedisInstance(options.connection);
   const redis = isRedisInstance(options.connection) ? options.connection : createRedis(options.connection, 'producer');
-  const queues = openMessageQueues(name, redis, prefix);
+  const queues = openMessageQueues(name, redis, prefix, options.telemetry);
   const { queue, deadLetters } = queues;
   const hashing = createLimitHashingSource(redis, { prefix, queue: name, ring });
   const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring, hashing }) : undefined;

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Worker, type Job, type Processor, type Queue } from 'bullmq';
+import { Worker, type Job, type Processor, type Queue, type Telemetry } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -39,6 +39,8 @@ export type DeliveryWorkerDeps = {
   logger: Logger;
   /** Built from the config when not given (the runtime shares the one its start-up checks used). */
   resolver?: TemplateResolver;
+  /** BullMQ telemetry (bullmq-otel) when tracing is on: each job is processed in its producer's trace. @default none */
+  telemetry?: Telemetry;
 };
 
 export type DeliveryWorker = {
@@ -65,9 +67,9 @@ const settlesWithin = (promise: Promise<unknown>, ms: number): Promise<boolean> 
   withDeadline(promise.then(() => true, () => true), ms).catch(() => false);
 
 /** The BullMQ worker with the delivery pipeline, metrics and dead letters wired in. */
-export const createDeliveryWorker = ({ loaded: { config }, connection, commands: given, connectors, registry, logger, resolver }: DeliveryWorkerDeps): DeliveryWorker => {
+export const createDeliveryWorker = ({ loaded: { config }, connection, commands: given, connectors, registry, logger, resolver, telemetry }: DeliveryWorkerDeps): DeliveryWorker => {
   const prefix = config.redis.prefix;
-  const queues = openMessageQueues(config.queue.name, connection, prefix);
+  const queues = openMessageQueues(config.queue.name, connection, prefix, telemetry);
   const ring = config.security.encryptionKeys ? parseKeyRing(config.security.encryptionKeys) : undefined;
   if (!ring) logger.warn('security.encryptionKeys is not set: recipients and codes are stored in Redis in plain text');
   const metrics = createWorkerMetrics(registry);
@@ -92,7 +94,7 @@ export const createDeliveryWorker = ({ loaded: { config }, connection, commands:
     logger,
     shutdown: shutdown.signal,
   });
-  const worker = startWorker(config, connection, processor, queues.deadLetters, logger);
+  const worker = startWorker(config, connection, processor, queues.deadLetters, logger, telemetry);
   const sweeper = createReceiptSweeper({ redis: commands, prefix, missing: createMissingReceiptsCounter(registry), logger });
   if ([...connectors.email, ...connectors.sms].some((c) => c.receipts)) sweeper.start();
   let closing: Promise<void> | undefined;
@@ -103,7 +105,7 @@ export const createDeliveryWorker = ({ loaded: { config }, connection, commands:
   };
 };
 
-const startWorker = (config: Config, connection: Redis | Cluster, processor: Processor, deadLetters: Queue, logger: Logger): Worker => {
+const startWorker = (config: Config, connection: Redis | Cluster, processor: Processor, deadLetters: Queue, logger: Logger, telemetry: Telemetry | undefined): Worker => {
   const worker = new Worker(config.queue.name, processor, {
     connection,
     prefix: config.redis.prefix,
@@ -114,6 +116,7 @@ const startWorker = (config: Config, connection: Redis | Cluster, processor: Pro
     stalledInterval: Math.max(500, Math.floor(config.queue.lockDurationMs / 2)),
     // A retry's delay travels on the error the processor threw (RetryLater).
     settings: { backoffStrategy: backoffStrategy(config.queue.backoff) },
+    ...(telemetry && { telemetry }),
   });
   worker.on('error', (error) => logger.error({ err: { message: error.message } }, 'worker error'));
   // Jobs failed outside the pipeline (stalled too often, lock lost) still end in the dead-letter queue.

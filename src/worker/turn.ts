@@ -6,6 +6,7 @@ import type { TrackedSend } from '../tracking/store.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
 import type { OutgoingMessage, SendResult } from '../providers/types.js';
 import type { TemplateResolver } from '../templates/resolve.js';
+import { inProviderSpan } from '../tracing/provider-span.js';
 import type { Connector } from './connectors.js';
 import type { ConnectorHealth } from './connector-health.js';
 import { decide, type ChainSkip, type Decision, type RunFacts } from './decide.js';
@@ -94,13 +95,14 @@ const trackedSend = async (deps: TurnDeps, connector: Connector, { data, body }:
 export const createTurn = (deps: TurnDeps) => {
   const { metrics } = deps;
 
-  /** One provider call, bounded by the message's expiry and the worker's forced shutdown. */
+  /** One provider call, bounded by the message's expiry and the worker's forced shutdown; a client span when tracing is on. */
   const sendOnce = async (connector: Connector, message: OutgoingMessage, expiresAt: number, attempt: number): Promise<Sent> => {
     const deadline = createDeadline(clampTimerMs(expiresAt - Date.now()), deps.shutdown);
     const started = performance.now();
     try {
       const ctx = { signal: deadline.signal, attempt, ...(connector.receiptUrl && { receiptUrl: connector.receiptUrl }) };
-      const result = (await connector.provider.send(message, ctx)) as SendResult | undefined;
+      const facts = { provider: connector.provider.id, connector: connector.name, channel: message.channel, attempt };
+      const result = (await inProviderSpan(facts, () => connector.provider.send(message, ctx))) as SendResult | undefined;
       return { ok: true, result, seconds: (performance.now() - started) / 1000 };
     } catch (error) {
       return { ok: false, error, expired: deadline.timedOut(), seconds: (performance.now() - started) / 1000 };

@@ -14,6 +14,8 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
  */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   errors: [],
+  // OpenTelemetry: the SDK start (loaded only with OTEL_* set) and the spans the ingest and worker open.
+  tracing: ['errors'],
   log: [],
   messages: ['errors'],
   abort: ['errors'],
@@ -27,16 +29,16 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   config: ['crypto', 'errors', 'messages', 'providers', 'receipts', 'templates'],
   tracking: ['abort', 'crypto', 'errors', 'limits', 'messages', 'metrics', 'providers', 'receipts', 'redis'],
   producer: ['abort', 'crypto', 'errors', 'limits', 'messages', 'metrics', 'receipts', 'redis', 'tracking'],
-  worker: ['abort', 'config', 'crypto', 'errors', 'limits', 'log', 'messages', 'metrics', 'providers', 'receipts', 'redis', 'templates', 'tracking'],
+  worker: ['abort', 'config', 'crypto', 'errors', 'limits', 'log', 'messages', 'metrics', 'providers', 'receipts', 'redis', 'templates', 'tracing', 'tracking'],
   dlq: ['abort', 'config', 'crypto', 'errors', 'messages', 'redis'],
   ops: ['abort', 'errors', 'log', 'metrics'],
-  ingest: ['abort', 'config', 'crypto', 'errors', 'messages', 'metrics', 'ops', 'producer', 'receipts', 'tracking'],
+  ingest: ['abort', 'config', 'crypto', 'errors', 'messages', 'metrics', 'ops', 'producer', 'receipts', 'tracing', 'tracking'],
   startup: ['config', 'errors', 'messages', 'providers', 'templates', 'worker'],
-  cli: ['abort', 'config', 'crypto', 'dlq', 'errors', 'ingest', 'log', 'messages', 'metrics', 'ops', 'producer', 'providers', 'receipts', 'redis', 'startup', 'templates', 'tracking', 'worker'],
+  cli: ['abort', 'config', 'crypto', 'dlq', 'errors', 'ingest', 'log', 'messages', 'metrics', 'ops', 'producer', 'providers', 'receipts', 'redis', 'startup', 'templates', 'tracing', 'tracking', 'worker'],
 };
 
 /** The core never reaches up into these (issue #14), whatever the table above says. */
-const CORE = ['templates', 'messages', 'errors', 'crypto', 'limits', 'abort', 'receipts'];
+const CORE = ['templates', 'messages', 'errors', 'crypto', 'limits', 'abort', 'receipts', 'tracing'];
 const UPPER = ['config', 'worker', 'cli', 'ingest', 'producer', 'startup', 'dlq', 'ops', 'tracking'];
 
 const sourceFiles = (dir: string): string[] =>

@@ -1,19 +1,38 @@
+import { withDeadline } from '../../abort/with-deadline.js';
 import { createLogger } from '../../log/logger.js';
+import { startTracing, type Tracing } from '../../tracing/sdk.js';
 import { loadCliConfig, type GlobalOptions } from '../context.js';
-import { createRegistry, startIngestRuntime, startWorkerRuntime, untilSignal } from '../runtime.js';
+import { createRegistry, startIngestRuntime, startWorkerRuntime, untilSignal, type Runtime } from '../runtime.js';
+
+/** The last spans' export at shutdown: after this the process exits without them. */
+const TRACING_FLUSH_MS = 2000;
+
+/** Closes `runtime`, then flushes the spans it ended (bounded); the runtime itself when tracing is off. */
+const thenFlush = (runtime: Runtime, tracing: Tracing | undefined): Runtime =>
+  tracing
+    ? {
+      ...(runtime.closeBudgetMs !== undefined && { closeBudgetMs: runtime.closeBudgetMs + TRACING_FLUSH_MS }),
+      async close() {
+        await runtime.close();
+        await withDeadline(tracing.shutdown(), TRACING_FLUSH_MS).catch(() => undefined);
+      },
+    }
+    : runtime;
 
 /** `otp-courier worker`: consume and deliver until SIGTERM. */
 export const runWorker = async (options: GlobalOptions): Promise<void> => {
   const loaded = await loadCliConfig(options);
   const logger = createLogger(loaded.config.log.level);
-  const runtime = await startWorkerRuntime(loaded, logger, createRegistry());
-  await untilSignal(logger, [runtime]);
+  const tracing = await startTracing(process.env, 'otp-courier-worker', logger);
+  const runtime = await startWorkerRuntime(loaded, logger, createRegistry(), { ...(tracing && { telemetry: tracing.telemetry }) });
+  await untilSignal(logger, [thenFlush(runtime, tracing)]);
 };
 
 /** `otp-courier ingest`: the HTTP producer until SIGTERM. */
 export const runIngest = async (options: GlobalOptions): Promise<void> => {
   const loaded = await loadCliConfig(options);
   const logger = createLogger(loaded.config.log.level);
-  const runtime = await startIngestRuntime(loaded, logger, createRegistry());
-  await untilSignal(logger, [runtime]);
+  const tracing = await startTracing(process.env, 'otp-courier-ingest', logger);
+  const runtime = await startIngestRuntime(loaded, logger, createRegistry(), tracing?.telemetry);
+  await untilSignal(logger, [thenFlush(runtime, tracing)]);
 };
