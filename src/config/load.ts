@@ -75,6 +75,7 @@ export const parseConfig = (raw: unknown, registry: ProviderRegistry, env: NodeJ
     sms: config.sms ? parseChain(config.sms, 'sms', registry, issues) : [],
   };
   issues.push(...keyRingIssues(config.security));
+  if (config.email?.originBoundDomain) issues.push({ path: 'email.originBoundDomain', message: 'the origin-bound code line is for SMS only (sms.originBoundDomain)' });
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
   return { config, chains };
 };

@@ -29,3 +29,21 @@ export const createConversionsCounter = (registry: Registry): Counter<'channel' 
     labelNames: ['channel', 'country'] as const,
     registers: [registry],
   }));
+
+/** SPEC §12: requests a limit refused (`mode="enforce"`) or would have refused (`mode="observe"`). */
+export const createLimitedCounter = (registry: Registry): Counter<'channel' | 'limit' | 'mode'> =>
+  once(registry, 'otp_limited_total', () => new Counter({
+    name: 'otp_limited_total',
+    help: 'Requests a limit refused (mode=enforce) or would have refused (mode=observe), by limit: recipient, ip, prefix, country, conversion.',
+    labelNames: ['channel', 'limit', 'mode'] as const,
+    registers: [registry],
+  }));
+
+/** SPEC §12: SMS enqueued, by destination country (ISO 3166 alpha-2, or `unknown`). */
+export const createSendsByCountryCounter = (registry: Registry): Counter<'channel' | 'country'> =>
+  once(registry, 'otp_sends_by_country_total', () => new Counter({
+    name: 'otp_sends_by_country_total',
+    help: 'SMS enqueued, by destination country.',
+    labelNames: ['channel', 'country'] as const,
+    registers: [registry],
+  }));

@@ -4,11 +4,12 @@ import type { Registry } from 'prom-client';
 import { seal } from '../crypto/envelope.js';
 import { parseKeyRing, type KeyRing } from '../crypto/key-ring.js';
 import { toIssues, ValidationError } from '../errors/validation-error.js';
-import { createLimitChecker, type ProducerLimits } from '../limits/producer-limits.js';
+import { createLimitChecker, type LimitObserver, type ProducerLimits } from '../limits/producer-limits.js';
+import { isRateLimitedError } from '../errors/rate-limited-error.js';
 import { createConversions } from '../limits/conversions.js';
 import { createLimitHashingSource } from '../limits/limit-key.js';
 import { createEnqueuedCounter } from '../metrics/metrics.js';
-import { createConversionsCounter } from '../metrics/platform-metrics.js';
+import { createConversionsCounter, createLimitedCounter, createSendsByCountryCounter } from '../metrics/platform-metrics.js';
 import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, RETENTION_MARGIN_SECONDS } from '../messages/defaults.js';
 import { messageJobOptions, type JobData, type Outcome } from '../messages/job-data.js';
 import { openMessageQueues } from '../messages/queues.js';
@@ -56,8 +57,13 @@ export type ProducerOptions = {
   maxWaiters?: number;
   /** prom-client registry for `otp_messages_enqueued_total` and `otp_conversions_total`. */
   registry?: Registry;
-  /** Producer-side limits (per recipient, per IP, SMS countries). @default none */
+  /** Producer-side limits (per recipient, per IP, SMS countries, prefixes and velocity; `mode`). @default none */
   limits?: ProducerLimits;
+  /**
+   * SPEC §12 `limits.silent`: a message a limit refuses resolves like an accepted one (a fresh id,
+   * `duplicate: false`) and is never enqueued; counted in `otp_limited_total`. @default false
+   */
+  silent?: boolean;
   /** BullMQ telemetry (e.g. bullmq-otel's `BullMQOtel`): each enqueue is a producer span the worker continues. @default none */
   telemetry?: Telemetry;
 };
@@ -111,7 +117,10 @@ export const createProducer = (options: ProducerOptions): Producer => {
   const queues = openMessageQueues(name, redis, prefix, options.telemetry);
   const { queue, deadLetters } = queues;
   const hashing = createLimitHashingSource(redis, { prefix, queue: name, ring });
-  const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring, hashing }) : undefined;
+  const limited = options.registry ? createLimitedCounter(options.registry) : undefined;
+  const byCountry = options.registry ? createSendsByCountryCounter(options.registry) : undefined;
+  const observer: LimitObserver = (limit, mode, channel) => limited?.inc({ channel, limit, mode });
+  const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring, hashing }, observer) : undefined;
   const enqueued = options.registry ? createEnqueuedCounter(options.registry) : undefined;
   const conversions = createConversions(redis, hashing, { prefix, queue: name });
   const converted = options.registry ? createConversionsCounter(options.registry) : undefined;
@@ -142,7 +151,15 @@ export const createProducer = (options: ProducerOptions): Producer => {
       // the same key on another message is refused.
       const existing = deduplicationId ? await queue.getDeduplicationJobId(deduplicationId) : null;
       if (existing) return duplicateOf(existing, message);
-      await checkLimits?.({ channel: message.channel, to: message.to, country: message.country, ip: message.ip });
+      const refusedSilently = await checkLimits?.({ channel: message.channel, to: message.to, country: message.country, ip: message.ip }).then(
+        () => false,
+        (error: unknown) => {
+          // SPEC §12 `limits.silent`: the same answer as an accepted message, a fresh id, nothing enqueued.
+          if (options.silent && isRateLimitedError(error)) return true;
+          throw error;
+        },
+      );
+      if (refusedSilently) return { id: randomUUID(), duplicate: false };
 
       const id = randomUUID();
       const data = jobDataOf(message, { id, enqueuedAt: now, expiresAt }, ring);
@@ -155,6 +172,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
       // Another send with the same key got there first (between the check above and the add).
       if (job.id && job.id !== id) return duplicateOf(job.id, message);
       enqueued?.inc({ channel: message.channel, type: message.type, source: message.source ?? 'api' }); // stored, whatever WAIT says next
+      if (message.channel === 'sms') byCountry?.inc({ channel: 'sms', country: message.country ?? 'unknown' });
       // The conversion mark is a signal, not part of the message: losing it never fails the send.
       await conversions.noteSent(message.channel, message.to, id, lifetimeMs).catch(() => undefined);
       await confirmReplicas(redis, queue.toKey(id), durability);
