@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** Files that start their own processes or Redis servers and measure time: run one at a time, after the rest. */
-const HEAVY = ['test/chaos/short.test.ts', 'test/ingest/redis-outage.test.ts', 'test/pipeline/shutdown.test.ts', 'test/deploy/prometheus-scrape.test.ts', 'test/pipeline/failover.test.ts', 'test/pipeline/shutdown-redis-down.test.ts', 'test/pipeline/hot-path-timeout.test.ts', 'test/ops/metrics-redis-down.test.ts', 'test/ops/tracing.test.ts'];
+const HEAVY = ['test/chaos/short.test.ts', 'test/ingest/redis-outage.test.ts', 'test/pipeline/shutdown.test.ts', 'test/deploy/prometheus-scrape.test.ts', 'test/pipeline/failover.test.ts', 'test/pipeline/shutdown-redis-down.test.ts', 'test/pipeline/hot-path-timeout.test.ts', 'test/ops/metrics-redis-down.test.ts', 'test/ops/tracing.test.ts', 'test/ops/reload.test.ts'];
 
 const shared = {
   globalSetup: ['test/helpers/redis-global-setup.ts'],

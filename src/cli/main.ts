@@ -7,6 +7,7 @@ import { dlqList, dlqPurge, dlqReplay, dlqShow } from './commands/dlq.js';
 import { send, type SendOptions } from './commands/send.js';
 import { status } from './commands/status.js';
 import { runIngest, runWorker } from './commands/serve.js';
+import { runUi } from './commands/ui.js';
 import type { GlobalOptions } from './context.js';
 import { CliError } from './errors.js';
 
@@ -23,6 +24,7 @@ const addConfig = (cmd: Command) => cmd.option('--config <file>', 'config file')
 
 addConfig(program.command('worker').description('consume the queue and deliver; /metrics /healthz /readyz on metrics.port')).action((o: GlobalOptions) => runWorker(withGlobals(o)));
 addConfig(program.command('ingest').description('HTTP producer (POST /v1/email, /v1/sms) on ingest.port')).action((o: GlobalOptions) => runIngest(withGlobals(o)));
+addConfig(program.command('ui').description('read-only web view of the queue and dead letters on ui.port')).action((o: GlobalOptions) => runUi(withGlobals(o)));
 addConfig(
   program
     .command('send')

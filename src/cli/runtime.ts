@@ -6,18 +6,19 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { clampTimerMs } from '../abort/timer.js';
 import { withDeadline } from '../abort/with-deadline.js';
 import type { LoadedConfig } from '../config/load.js';
-import { configWarnings } from '../startup/warnings.js';
 import { createIngestServer } from '../ingest/server.js';
 import { createProducer, type Producer } from '../producer/index.js';
 import { closeRedis, connectionFromConfig, createRedis } from '../redis/connection.js';
 import { pingRedis, startOpsServer } from '../ops/server.js';
-import { buildConnectors, closeConnectors } from '../worker/connectors.js';
 import { createDeliveryWorker, workerCloseBudgetMs } from '../worker/delivery-worker.js';
-import { createTemplateResolver } from '../templates/resolve.js';
+import { startUiView } from '../ui/start.js';
+import { chainEntries, createLiveIngest, workerLive } from './live.js';
 import { buildReceiptIntake } from './receipts.js';
 
 export type Runtime = {
   close(): Promise<void>;
+  /** SPEC §14 (SIGHUP): applies a reloaded config, its frozen settings already put back; absent: nothing to reload. */
+  reload?(next: LoadedConfig): Promise<void> | void;
   /** The longest close() takes, whatever Redis does; untilSignal's backstop waits this long plus a margin. */
   readonly closeBudgetMs?: number;
 };
@@ -47,11 +48,10 @@ export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, r
   const redis = createRedis(connectionFromConfig(loaded.config.redis), 'worker');
   // Hot-path commands (sent marker, rate gate, breakers) on a second connection with a command timeout.
   const commands = createRedis(connectionFromConfig(loaded.config.redis), 'commands');
-  const connectors = buildConnectors(loaded.chains, logger, loaded.config.ingest.publicUrl);
-  // Templates compile once, for the start-up checks and the worker.
-  const resolver = createTemplateResolver(loaded.config.templates, loaded.config.defaultLocale);
-  for (const w of configWarnings(loaded, connectors, resolver)) logger.warn({ path: w.path }, `config: ${w.message}`);
+  const { connectors, resolver } = workerLive(loaded, logger);
   const worker = createDeliveryWorker({ loaded, connection: redis, commands, connectors, registry, logger, resolver, ...(options.telemetry && { telemetry: options.telemetry }) });
+  const { ui: uiConfig } = loaded.config;
+  const ui = uiConfig && (await startUiView(loaded.config, uiConfig, () => chainEntries(worker.connectors()), logger));
   const ops =
     options.ops === false
       ? undefined
@@ -61,13 +61,14 @@ export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, r
   return {
     redis,
     closeBudgetMs: workerCloseBudgetMs(loaded.config.queue.shutdownGraceSeconds) + CLOSE_STEP_MS,
+    reload: (next) => worker.reload(workerLive(next, logger)),
     async close() {
       if (closed) return;
       closed = true;
       await worker.close();
       await Promise.all([
-        bounded(closeConnectors(connectors), CLOSE_STEP_MS),
         ops && bounded(ops.close(), CLOSE_STEP_MS),
+        ui && bounded(ui.close(), CLOSE_STEP_MS),
         closeRedis(commands, CLOSE_STEP_MS / 2),
         closeRedis(redis, CLOSE_STEP_MS / 2),
       ]);
@@ -100,8 +101,14 @@ export const producerOptionsFromConfig = (loaded: LoadedConfig, registry?: Regis
 export const startIngestRuntime = async (loaded: LoadedConfig, logger: Logger, registry: Registry, telemetry?: Telemetry): Promise<Runtime & { app: FastifyInstance; producer: Producer }> => {
   const { config } = loaded;
   const redis = createRedis(connectionFromConfig(config.redis), 'producer');
-  const producer = createProducer({ ...producerOptionsFromConfig(loaded, registry), connection: redis, ...(telemetry && { telemetry }) });
-  const receipts = buildReceiptIntake(loaded, redis, registry, logger);
+  const generation = (l: LoadedConfig) => ({
+    producer: createProducer({ ...producerOptionsFromConfig(l, registry), connection: redis, ...(telemetry && { telemetry }) }),
+    receipts: buildReceiptIntake(l, redis, registry, logger),
+  });
+  const first = generation(loaded);
+  const live = createLiveIngest(first, logger);
+  const { producer, intake } = live;
+  const receipts = first.receipts && { intake, publicUrl: first.receipts.publicUrl };
   let closing = false;
   const app = createIngestServer({
     ...(receipts && { receipts }),
@@ -118,11 +125,12 @@ export const startIngestRuntime = async (loaded: LoadedConfig, logger: Logger, r
     app,
     producer,
     closeBudgetMs: INGEST_CLOSE_MS + 2 * CLOSE_STEP_MS,
+    reload: (next) => live.reload(generation(next)),
     async close() {
       closing = true;
       await bounded(app.close(), INGEST_CLOSE_MS);
-      await bounded(producer.close(), CLOSE_STEP_MS);
-      if (receipts) await bounded(receipts.close(), CLOSE_STEP_MS);
+      // Every generation's producer and receipt intake.
+      await bounded(producer.close(), 2 * CLOSE_STEP_MS);
       await closeRedis(redis, CLOSE_STEP_MS);
     },
   };

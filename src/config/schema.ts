@@ -181,6 +181,24 @@ export const metricsSchema = z.strictObject({
   host: z.string().default('0.0.0.0'),
 });
 
+/** Hosts from which only this machine can reach a server. */
+const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'];
+
+/** SPEC §14: the read-only web view (`otp-courier ui`; the worker serves it too when this section is present). */
+export const uiSchema = z
+  .strictObject({
+    /** @default 9465 (next to metrics' 9464) */
+    port: z.number().int().min(0).max(65_535).default(9465),
+    /** @default 127.0.0.1 (this machine only: another host needs `authorization`) */
+    host: z.string().default('127.0.0.1'),
+    /**
+     * Accepted Authorization header values, compared in constant time; `Basic <base64(user:password)>`
+     * lets a browser log in. Omitted = open, allowed only on a loopback host.
+     */
+    authorization: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .refine((u) => u.authorization || LOOPBACK_HOSTS.includes(u.host), { message: 'required when host is not a loopback address', path: ['authorization'] });
+
 export const securitySchema = z.strictObject({
   encryptionKeys: z
     .strictObject({ current: z.string().min(1), keys: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'key ids: letters, digits, _ -'), z.string()) })
@@ -200,6 +218,7 @@ export const configSchema = z.strictObject({
   receipts: receiptsSchema.prefault({}),
   ingest: ingestSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
+  ui: uiSchema.optional(),
   security: securitySchema.prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
 });
@@ -209,3 +228,4 @@ export type ChannelConfig = z.infer<typeof channelConfigSchema>;
 export type ConnectorConfig = z.infer<typeof connectorSchema>;
 export type CircuitBreakerConfig = z.infer<typeof circuitBreakerSchema>;
 export type QueueConfig = z.infer<typeof queueSchema>;
+export type UiConfig = z.infer<typeof uiSchema>;

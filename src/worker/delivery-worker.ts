@@ -16,14 +16,14 @@ import { registerQueueGauges } from '../metrics/queue-gauges.js';
 import { closeRedis, duplicateForRole } from '../redis/connection.js';
 import { createTemplateResolver, type TemplateResolver } from '../templates/resolve.js';
 import type { Connector } from './connectors.js';
-import { createConnectorHealth, type ConnectorHealth } from './connector-health.js';
-import { createProcessor, isDeadLettered } from './processor.js';
+import { closeGeneration, createGeneration, type Generation, type Live, type Shared } from './generation.js';
+import { isDeadLettered } from './processor.js';
 import { createRateGate } from './rate-gate.js';
 import { backoffStrategy } from './retry-later.js';
 import { createSentMarker } from './sent-marker.js';
 import { createMissingReceiptsCounter } from '../metrics/receipt-metrics.js';
 import { createReceiptSweeper } from '../tracking/sweeper.js';
-import { createLimitHashingSource } from '../limits/limit-key.js';
+import { createGenerations, type Generations } from '../reload/generations.js';
 
 export type DeliveryWorkerDeps = {
   loaded: LoadedConfig;
@@ -52,6 +52,10 @@ export type DeliveryWorker = {
    */
   close(): Promise<void>;
   readonly queue: Queue;
+  /** The connectors jobs start on now (the last reload's). The worker closes every set it was given or reloaded with. */
+  connectors(): Record<Channel, Connector[]>;
+  /** SPEC §14: the next jobs run on `live`; jobs in flight finish on theirs, whose connectors close once none uses them. */
+  reload(live: Live): Promise<void>;
 };
 
 /** After the grace period, how long aborted jobs and BullMQ get to wind down before we stop waiting. */
@@ -75,33 +79,33 @@ export const createDeliveryWorker = ({ loaded: { config }, connection, commands:
   const metrics = createWorkerMetrics(registry);
   registerQueueGauges(registry, queues.queue, queues.deadLetters);
   const commands = given ?? duplicateForRole(connection, 'commands');
-  const health = createConnectorHealth({ redis: commands, prefix, connectors, metrics, logger });
   const shutdown = new AbortController();
   // Every job in flight listens on it (and detaches when done).
   setMaxListeners(0, shutdown.signal);
-  const hashing = config.limits.suppressBouncedSeconds > 0 ? createLimitHashingSource(commands, { prefix, queue: config.queue.name, ring }) : undefined;
-  const processor = createProcessor({
-    ...(hashing && { recipientHash: async (to: string) => (await hashing.current()).hashRecipient(to) }),
-    queueConfig: config.queue,
-    defaultLocale: config.defaultLocale,
-    ring,
-    resolver: resolver ?? createTemplateResolver(config.templates, config.defaultLocale),
-    health,
+  const shared: Shared = {
+    commands, prefix, queueName: config.queue.name, ring, metrics, logger, shutdown: shutdown.signal, deadLetters: queues.deadLetters,
     rateGate: createRateGate(commands, prefix),
     sentMarker: createSentMarker(commands, prefix, config.receipts.windowSeconds * 1000),
-    deadLetters: queues.deadLetters,
-    metrics,
-    logger,
-    shutdown: shutdown.signal,
-  });
-  const worker = startWorker(config, connection, processor, queues.deadLetters, logger, telemetry);
+  };
+  const first = createGeneration(shared, { config, connectors, resolver: resolver ?? createTemplateResolver(config.templates, config.defaultLocale) });
+  // SPEC §14: each job runs on the generation current when it started; a reload swaps in the next one.
+  const generations = createGenerations(first, closeGeneration);
+  const worker = startWorker(config, connection, (job, token) => generations.use((g) => g.process(job, token)), queues.deadLetters, logger, telemetry);
   const sweeper = createReceiptSweeper({ redis: commands, prefix, missing: createMissingReceiptsCounter(registry), logger });
-  if ([...connectors.email, ...connectors.sms].some((c) => c.receipts)) sweeper.start();
+  const startSweeper = (c: Record<Channel, Connector[]>) => [...c.email, ...c.sms].some((x) => x.receipts) && sweeper.start();
+  startSweeper(connectors);
   let closing: Promise<void> | undefined;
   return {
     queue: queues.queue,
     isRunning: () => !closing && worker.isRunning(),
-    close: () => (closing ??= closeInOrder({ worker, shutdown, health, sweeper, queues, ownCommands: given ? undefined : commands, config, logger })),
+    connectors: () => generations.current().connectors,
+    async reload(live) {
+      const next = createGeneration(shared, live);
+      await next.health.refresh().catch(() => undefined);
+      generations.swap(next);
+      startSweeper(live.connectors);
+    },
+    close: () => (closing ??= closeInOrder({ worker, shutdown, generations, sweeper, queues, ownCommands: given ? undefined : commands, config, logger })),
   };
 };
 
@@ -133,7 +137,7 @@ type Closing = {
   worker: Worker;
   sweeper: { close(): void };
   shutdown: AbortController;
-  health: ConnectorHealth;
+  generations: Generations<Generation>;
   queues: MessageQueues;
   /** The command connection the worker opened itself (closed here); not one it was given. */
   ownCommands: Redis | Cluster | undefined;
@@ -141,7 +145,7 @@ type Closing = {
   logger: Logger;
 };
 
-const closeInOrder = async ({ worker, shutdown, health, sweeper, queues, ownCommands, config, logger }: Closing): Promise<void> => {
+const closeInOrder = async ({ worker, shutdown, generations, sweeper, queues, ownCommands, config, logger }: Closing): Promise<void> => {
   // One close: BullMQ answers a later close(true) with this same pending promise, so forcing
   // means aborting the jobs in flight and no longer waiting, not a second call.
   const closed = worker.close();
@@ -155,7 +159,8 @@ const closeInOrder = async ({ worker, shutdown, health, sweeper, queues, ownComm
     }
   }
   sweeper.close();
-  health.close();
+  // Every connector of every generation (the current one, and any a job still held when forced).
+  const connectorsClosed = generations.close();
   if (!(await settlesWithin(queues.close(), CLOSE_STEP_MS))) void settlesWithin(Promise.all([queues.queue.disconnect(), queues.deadLetters.disconnect()]), CLOSE_STEP_MS);
-  if (ownCommands) await closeRedis(ownCommands, CLOSE_STEP_MS);
+  await Promise.all([settlesWithin(connectorsClosed, CLOSE_STEP_MS), ownCommands && closeRedis(ownCommands, CLOSE_STEP_MS)]);
 };

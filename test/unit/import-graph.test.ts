@@ -29,17 +29,21 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   config: ['crypto', 'errors', 'messages', 'providers', 'receipts', 'templates'],
   tracking: ['abort', 'crypto', 'errors', 'limits', 'messages', 'metrics', 'providers', 'receipts', 'redis'],
   producer: ['abort', 'crypto', 'errors', 'limits', 'messages', 'metrics', 'receipts', 'redis', 'tracking'],
-  worker: ['abort', 'config', 'crypto', 'errors', 'limits', 'log', 'messages', 'metrics', 'providers', 'receipts', 'redis', 'templates', 'tracing', 'tracking'],
+  // SPEC §14: the swappable config generations (reload) and the SIGHUP reloader, above config.
+  reload: ['config', 'errors', 'metrics'],
+  worker: ['abort', 'config', 'crypto', 'errors', 'limits', 'log', 'messages', 'metrics', 'providers', 'receipts', 'redis', 'reload', 'templates', 'tracing', 'tracking'],
   dlq: ['abort', 'config', 'crypto', 'errors', 'messages', 'redis'],
   ops: ['abort', 'errors', 'log', 'metrics'],
   ingest: ['abort', 'config', 'crypto', 'errors', 'messages', 'metrics', 'ops', 'producer', 'receipts', 'tracing', 'tracking'],
+  // SPEC §14: the read-only view reads the queues, dead letters and the connector keys the worker writes.
+  ui: ['abort', 'config', 'crypto', 'messages', 'metrics', 'redis', 'worker'],
   startup: ['config', 'errors', 'messages', 'providers', 'templates', 'worker'],
-  cli: ['abort', 'config', 'crypto', 'dlq', 'errors', 'ingest', 'log', 'messages', 'metrics', 'ops', 'producer', 'providers', 'receipts', 'redis', 'startup', 'templates', 'tracing', 'tracking', 'worker'],
+  cli: ['abort', 'config', 'crypto', 'dlq', 'errors', 'ingest', 'log', 'messages', 'metrics', 'ops', 'producer', 'providers', 'receipts', 'redis', 'reload', 'startup', 'templates', 'tracing', 'tracking', 'ui', 'worker'],
 };
 
 /** The core never reaches up into these (issue #14), whatever the table above says. */
 const CORE = ['templates', 'messages', 'errors', 'crypto', 'limits', 'abort', 'receipts', 'tracing'];
-const UPPER = ['config', 'worker', 'cli', 'ingest', 'producer', 'startup', 'dlq', 'ops', 'tracking'];
+const UPPER = ['config', 'worker', 'cli', 'ingest', 'producer', 'startup', 'dlq', 'ops', 'tracking', 'reload', 'ui'];
 
 const sourceFiles = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -2,6 +2,7 @@ import { withDeadline } from '../../abort/with-deadline.js';
 import { createLogger } from '../../log/logger.js';
 import { startTracing, type Tracing } from '../../tracing/sdk.js';
 import { loadCliConfig, type GlobalOptions } from '../context.js';
+import { reloadOnHangup } from '../hangup.js';
 import { createRegistry, startIngestRuntime, startWorkerRuntime, untilSignal, type Runtime } from '../runtime.js';
 
 /** The last spans' export at shutdown: after this the process exits without them. */
@@ -19,20 +20,24 @@ const thenFlush = (runtime: Runtime, tracing: Tracing | undefined): Runtime =>
     }
     : runtime;
 
-/** `otp-courier worker`: consume and deliver until SIGTERM. */
+/** `otp-courier worker`: consume and deliver until SIGTERM; SIGHUP reloads the config file. */
 export const runWorker = async (options: GlobalOptions): Promise<void> => {
   const loaded = await loadCliConfig(options);
   const logger = createLogger(loaded.config.log.level);
   const tracing = await startTracing(process.env, 'otp-courier-worker', logger);
-  const runtime = await startWorkerRuntime(loaded, logger, createRegistry(), { ...(tracing && { telemetry: tracing.telemetry }) });
+  const registry = createRegistry();
+  const runtime = await startWorkerRuntime(loaded, logger, registry, { ...(tracing && { telemetry: tracing.telemetry }) });
+  reloadOnHangup(options, loaded, runtime, logger, registry);
   await untilSignal(logger, [thenFlush(runtime, tracing)]);
 };
 
-/** `otp-courier ingest`: the HTTP producer until SIGTERM. */
+/** `otp-courier ingest`: the HTTP producer until SIGTERM; SIGHUP reloads the config file. */
 export const runIngest = async (options: GlobalOptions): Promise<void> => {
   const loaded = await loadCliConfig(options);
   const logger = createLogger(loaded.config.log.level);
   const tracing = await startTracing(process.env, 'otp-courier-ingest', logger);
-  const runtime = await startIngestRuntime(loaded, logger, createRegistry(), tracing?.telemetry);
+  const registry = createRegistry();
+  const runtime = await startIngestRuntime(loaded, logger, registry, tracing?.telemetry);
+  reloadOnHangup(options, loaded, runtime, logger, registry);
   await untilSignal(logger, [thenFlush(runtime, tracing)]);
 };
