@@ -5,6 +5,7 @@ import type { Producer, WaitSlot } from '../producer/index.js';
 import { createGenerations, type Generations } from '../reload/generations.js';
 import { configWarnings } from '../startup/warnings.js';
 import { createTemplateResolver } from '../templates/resolve.js';
+import { withOriginBound } from '../templates/origin-bound.js';
 import type { ReceiptIntake } from '../tracking/intake.js';
 import type { ChainEntry } from '../ui/state.js';
 import { buildConnectors, type Connector } from '../worker/connectors.js';
@@ -15,7 +16,8 @@ import type { ReceiptIntakeRuntime } from './receipts.js';
 export const workerLive = (loaded: LoadedConfig, logger: Logger): Live => {
   const connectors = buildConnectors(loaded.chains, logger, loaded.config.ingest.publicUrl);
   // Templates compile once per config, for the checks and the worker.
-  const resolver = createTemplateResolver(loaded.config.templates, loaded.config.defaultLocale);
+  // SPEC §12: every SMS may end with the origin-bound code line.
+  const resolver = withOriginBound(createTemplateResolver(loaded.config.templates, loaded.config.defaultLocale), loaded.config.sms?.originBoundDomain);
   for (const w of configWarnings(loaded, connectors, resolver)) logger.warn({ path: w.path }, `config: ${w.message}`);
   return { config: loaded.config, connectors, resolver };
 };

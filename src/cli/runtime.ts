@@ -92,8 +92,10 @@ export const producerOptionsFromConfig = (loaded: LoadedConfig, registry?: Regis
       perRecipient: config.limits.perRecipient,
       ...(config.limits.perIp && { perIp: config.limits.perIp }),
       sms: config.limits.sms,
+      mode: config.limits.mode,
       suppressBounced: config.limits.suppressBouncedSeconds > 0,
     },
+    silent: config.limits.silent,
   };
 };
 

@@ -13,6 +13,7 @@ import {
 } from '../messages/defaults.js';
 import { DEFAULT_RECEIPT_WINDOW_SECONDS, MAX_SUPPRESS_SECONDS } from '../receipts/defaults.js';
 import { configTemplateSchema, localeTagSchema } from '../templates/schema.js';
+import { ORIGIN_BOUND_DOMAIN } from '../templates/origin-bound.js';
 import { kratosHookSchema, logtoHookSchema, supabaseHookSchema } from './hooks-schema.js';
 import { BUILTIN_DEFAULT_LOCALE } from '../templates/defaults/index.js';
 
@@ -116,6 +117,8 @@ export const channelConfigSchema = z
      * connector of the chain (never after expiresAt, never twice). @default false
      */
     receiptFailover: z.boolean().default(false),
+    /** SPEC §12 (`sms` only): appends the origin-bound code line `@<domain> #<code>` to every SMS (one-tap autofill). */
+    originBoundDomain: z.string().regex(ORIGIN_BOUND_DOMAIN, 'a lower-case hostname such as login.example.com').optional(),
   })
   .superRefine((c, ctx) => {
     if (!(c.active in c.connectors)) ctx.addIssue({ code: 'custom', path: ['active'], message: `no connector named "${clip(c.active)}"` });
@@ -124,6 +127,8 @@ export const channelConfigSchema = z
       if (name === c.active) ctx.addIssue({ code: 'custom', path: ['fallback', i], message: 'the active connector cannot be its own fallback' });
     });
   });
+
+const windowSchema = z.strictObject({ max: positiveInt, windowSeconds: positiveInt.max(MAX_TTL_LIMIT_SECONDS * 30) });
 
 export const limitsSchema = z.strictObject({
   /** Per recipient, shared by all producers. Logto's default: 10 per 600 s. */
@@ -134,8 +139,16 @@ export const limitsSchema = z.strictObject({
     .strictObject({
       allowCountries: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2, upper case')).default([]),
       denyCountries: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2, upper case')).default([]),
+      /** SPEC §12: per number prefix (its first `digits` digits, country code included), shared by all producers. */
+      perPrefix: windowSchema.extend({ digits: z.number().int().min(1).max(15).default(8) }).optional(),
+      /** SPEC §12: per destination country; `default` for every country, ISO 3166 alpha-2 keys override it. */
+      perCountry: z.record(z.string().regex(/^(default|[A-Z]{2})$/, '"default" or ISO 3166 alpha-2, upper case'), windowSchema).optional(),
     })
     .prefault({}),
+  /** SPEC §12: a request refused by a limit gets the same 200 as an accepted one (no account enumeration); counted, never sent. @default false */
+  silent: z.boolean().default(false),
+  /** SPEC §12: `observe` counts what the windows would refuse (`otp_limited_total{mode="observe"}`) and refuses nothing. @default enforce */
+  mode: z.enum(['enforce', 'observe']).default('enforce'),
   /**
    * After a hard bounce or a complaint receipt, sends to that address are refused for this long
    * (429, reason `suppressed`). 0 = off. @default 0

@@ -39,3 +39,17 @@ describe('origin-bound code line (sms.originBoundDomain)', () => {
     for (const bad of ['https://example.com', 'example.com:443', 'example', 'Example.com', 'a b.com']) expect(ORIGIN_BOUND_DOMAIN.test(bad)).toBe(false);
   });
 });
+
+describe('sms.originBoundDomain through the worker (real Redis)', () => {
+  it('the delivered SMS ends with the origin-bound line', async () => {
+    const { startPipeline, eventually } = await import('../helpers/pipeline.js');
+    const pipeline = await startPipeline({ config: { sms: { originBoundDomain: 'login.example.com' } } });
+    try {
+      const { id } = await pipeline.producer.send({ channel: 'sms', to: '+14155550123', type: 'SignIn', payload: { code: '246810' } });
+      const line = await eventually(async () => (await pipeline.outbox()).find((l) => l.id === id));
+      expect(String(line.body)).toMatch(/\n\n@login\.example\.com #246810$/);
+    } finally {
+      await pipeline.close();
+    }
+  });
+});
