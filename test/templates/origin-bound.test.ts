@@ -47,7 +47,7 @@ describe('sms.originBoundDomain through the worker (real Redis)', () => {
     try {
       const { id } = await pipeline.producer.send({ channel: 'sms', to: '+14155550123', type: 'SignIn', payload: { code: '246810' } });
       const line = await eventually(async () => (await pipeline.outbox()).find((l) => l.id === id));
-      expect(String(line.body)).toMatch(/\n\n@login\.example\.com #246810$/);
+      expect(String(line?.body)).toMatch(/\n\n@login\.example\.com #246810$/);
     } finally {
       await pipeline.close();
     }
