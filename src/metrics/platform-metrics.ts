@@ -1,7 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
-
-/** The metric `registry` already holds under `name`, else the one `create` registers. */
-const once = <M>(registry: Registry, name: string, create: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? create();
+import { once } from './once.js';
 
 /**
  * Why a platform hook call was refused: `missing` (no signature or credentials), `signature`

@@ -1,7 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-
-/** The metric `registry` already holds under `name`, else the one `create` registers (one process may run worker and ingest). */
-const once = <M>(registry: Registry, name: string, create: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? create();
+import { once } from './once.js';
 
 /** SPEC §8 receipt metrics, exported by the ingest (which takes the vendors' webhooks). */
 export type ReceiptMetrics = ReturnType<typeof createReceiptMetrics>;
