@@ -62,7 +62,6 @@ export const createReceiptIntake = (deps: IntakeDeps) => {
   };
 
   const react = async (connector: IntakeConnector, applied: Extract<Applied, { kind: 'changed' }>, receipt: Receipt): Promise<void> => {
-    if (isFinalStatus(receipt.status)) await deps.store.settle({ channel: connector.channel, provider: applied.record.provider, id: applied.id });
     for (const reaction of deps.reactions) {
       await reaction(applied.id, applied.record, receipt).catch((error: Error) =>
         deps.logger.warn({ connector: connector.name, err: { message: error.message } }, 'receipt reaction failed; the receipt stands'),

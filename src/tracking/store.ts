@@ -71,10 +71,13 @@ export type ReceiptRecord = {
   recipientHash: string | undefined;
 };
 
+const RECORD_FIELDS = ['channel', 'connector', 'provider', 'acceptedAt', 'expiresAt', 'country', 'status', 'failover', 'rk'] as const;
+
 /**
- * KEYS[1] the record; ARGV pmid, status, at (ms), final ('1'|'0'), code. A final status replaces a
- * non-final one or an earlier final one; `deferred` only replaces nothing. Returns
- * {outcome, previous status, record fields…}.
+ * KEYS[1] the record, KEYS[2] the awaiting set; ARGV pmid, status, at (ms), final ('1'|'0'), code,
+ * message id. A final status replaces a non-final one or an earlier final one; `deferred` only
+ * replaces nothing. A change returns {'changed', previous status, the record's fields}, and a final
+ * one also ends the send's wait in the awaiting set: one round trip.
  */
 const APPLY = `
 local r = redis.call('HMGET', KEYS[1], 'pmid', 'status', 'statusAt')
@@ -88,12 +91,13 @@ elseif cur ~= '' then
   return {'unchanged'}
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'statusAt', ARGV[3], 'code', ARGV[5])
-return {'changed', cur}
+local record = redis.call('HMGET', KEYS[1], ${RECORD_FIELDS.map((f) => `'${f}'`).join(', ')})
+if ARGV[4] == '1' then redis.call('ZREM', KEYS[2], (record[1] or '') .. '|' .. (record[3] or '') .. '|' .. ARGV[6]) end
+local out = {'changed', cur}
+for i = 1, ${RECORD_FIELDS.length} do out[i + 2] = record[i] or '' end
+return out
 `;
-
-const RECORD_FIELDS = ['channel', 'connector', 'provider', 'acceptedAt', 'expiresAt', 'country', 'status', 'failover', 'rk'] as const;
-
-type Scripts = { otpReceiptApply?: (key: string, pmid: string, status: string, at: string, final: string, code: string) => Promise<string[]> };
+type Scripts = { otpReceiptApply?: (key: string, awaiting: string, pmid: string, status: string, at: string, final: string, code: string, id: string) => Promise<string[]> };
 
 const asStatus = (value: string | null | undefined): ReceiptStatus | undefined =>
   (RECEIPT_STATUSES as readonly string[]).includes(value ?? '') ? (value as ReceiptStatus) : undefined;
@@ -119,31 +123,27 @@ export type ReceiptStore = {
   read(id: string): Promise<ReceiptRecord | undefined>;
   /** Marks that a failover started for `id`; false when one already had (never twice). */
   claimFailover(id: string, connector: string): Promise<boolean>;
-  /** Ends the wait for a final receipt (it arrived): the sweeper will not count it missing. */
-  settle(record: Pick<TrackedSend, 'channel' | 'provider' | 'id'>): Promise<void>;
 };
 
 export const createReceiptStore = (redis: Redis | Cluster, prefix: string): ReceiptStore => {
   const client = redis as (Redis | Cluster) & Scripts;
-  if (!client.otpReceiptApply) client.defineCommand('otpReceiptApply', { numberOfKeys: 1, lua: APPLY });
+  if (!client.otpReceiptApply) client.defineCommand('otpReceiptApply', { numberOfKeys: 2, lua: APPLY });
   const read = async (id: string) => toRecord(await redis.hmget(receiptKey(prefix, id), ...RECORD_FIELDS));
   return {
     async apply(channel, connector, receipt) {
       const id = await redis.get(receiptIndexKey(prefix, channel, connector, receipt.providerMessageId));
       if (!id || !client.otpReceiptApply) return { kind: 'unknown' };
       const at = String(receipt.at ?? Date.now());
-      const [outcome, previous] = await client.otpReceiptApply(receiptKey(prefix, id), receipt.providerMessageId, receipt.status, at, isFinalStatus(receipt.status) ? '1' : '0', receipt.code ?? '');
+      const final = isFinalStatus(receipt.status) ? '1' : '0';
+      const [outcome, previous, ...fields] = await client.otpReceiptApply(receiptKey(prefix, id), awaitingKey(prefix), receipt.providerMessageId, receipt.status, at, final, receipt.code ?? '', id);
       if (outcome === 'unknown') return { kind: 'unknown' };
       if (outcome !== 'changed') return { kind: 'unchanged' };
-      const record = await read(id);
+      const record = toRecord(fields);
       return record ? { kind: 'changed', id, previous: asStatus(previous), record } : { kind: 'unknown' };
     },
     read,
     async claimFailover(id, connector) {
       return (await redis.hsetnx(receiptKey(prefix, id), 'failover', connector)) === 1;
-    },
-    async settle(send) {
-      await redis.zrem(awaitingKey(prefix), awaitingMember(send));
     },
   };
 };

@@ -86,7 +86,6 @@ describe('receipt sweeper', () => {
     const silent = await track(prefix, {}, 0);
     const answered = await track(prefix, {}, 0);
     await store.apply('sms', 'main', { providerMessageId: answered.providerMessageId, status: 'delivered' });
-    await store.settle(answered);
     const later = Date.now() + 120_000;
     const counted = await Promise.all(sweepers.map((s) => s.sweep(later)));
     expect(counted.reduce((a, b) => a + b, 0)).toBe(1);
