@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { sharedCounter } from './once.js';
 
 /** SPEC §6 metrics a worker exports. Labels never hold recipients, codes, job ids or raw errors. */
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
@@ -49,13 +50,9 @@ export const MESSAGE_SOURCES = ['api', 'logto', 'supabase', 'kratos'] as const;
 export type MessageSource = (typeof MESSAGE_SOURCES)[number];
 
 /** Exported by the ingest, and by the producer library into a registry the caller passes. */
-export const createEnqueuedCounter = (registry: Registry): Counter<'channel' | 'type' | 'source'> => {
-  const existing = registry.getSingleMetric('otp_messages_enqueued_total');
-  if (existing) return existing as Counter<'channel' | 'type' | 'source'>;
-  return new Counter({
+export const createEnqueuedCounter = (registry: Registry): Counter<'channel' | 'type' | 'source'> =>
+  sharedCounter(registry, {
     name: 'otp_messages_enqueued_total',
     help: 'Messages accepted onto the queue, by source (api, supabase, kratos, logto).',
     labelNames: ['channel', 'type', 'source'] as const,
-    registers: [registry],
   });
-};

@@ -1,5 +1,5 @@
-import { Counter, type Registry } from 'prom-client';
-import { once } from './once.js';
+import type { Counter, Registry } from 'prom-client';
+import { sharedCounter } from './once.js';
 
 /**
  * Why a platform hook call was refused: `missing` (no signature or credentials), `signature`
@@ -12,36 +12,32 @@ export type HookPlatform = 'supabase' | 'kratos' | 'logto';
 
 /** Exported by the ingest: hook calls (SPEC §9, §12) it refused. */
 export const createHookRejectedCounter = (registry: Registry): Counter<'platform' | 'reason'> =>
-  once(registry, 'otp_hook_rejected_total', () => new Counter({
+  sharedCounter(registry, {
     name: 'otp_hook_rejected_total',
     help: 'Platform hook calls refused, by platform (supabase, kratos, logto) and reason (missing, signature, stale, malformed, unsupported).',
     labelNames: ['platform', 'reason'] as const,
-    registers: [registry],
-  }));
+  });
 
 /** SPEC §12: codes reported used (`/v1/verified`, Logto's webhooks, `producer.verified`). `country` is ISO 3166 alpha-2, or `unknown` (email). */
 export const createConversionsCounter = (registry: Registry): Counter<'channel' | 'country'> =>
-  once(registry, 'otp_conversions_total', () => new Counter({
+  sharedCounter(registry, {
     name: 'otp_conversions_total',
     help: 'Codes reported used: the last code sent to that recipient was verified.',
     labelNames: ['channel', 'country'] as const,
-    registers: [registry],
-  }));
+  });
 
 /** SPEC §12: requests a limit refused (`mode="enforce"`) or would have refused (`mode="observe"`). */
 export const createLimitedCounter = (registry: Registry): Counter<'channel' | 'limit' | 'mode'> =>
-  once(registry, 'otp_limited_total', () => new Counter({
+  sharedCounter(registry, {
     name: 'otp_limited_total',
     help: 'Requests a limit refused (mode=enforce) or would have refused (mode=observe), by limit: recipient, ip, prefix, country, conversion.',
     labelNames: ['channel', 'limit', 'mode'] as const,
-    registers: [registry],
-  }));
+  });
 
 /** SPEC §12: SMS enqueued, by destination country (ISO 3166 alpha-2, or `unknown`). */
 export const createSendsByCountryCounter = (registry: Registry): Counter<'channel' | 'country'> =>
-  once(registry, 'otp_sends_by_country_total', () => new Counter({
+  sharedCounter(registry, {
     name: 'otp_sends_by_country_total',
     help: 'SMS enqueued, by destination country.',
     labelNames: ['channel', 'country'] as const,
-    registers: [registry],
-  }));
+  });
