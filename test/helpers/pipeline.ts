@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { Registry } from 'prom-client';
+import { metricValue } from './metrics.js';
 import { parseConfig, type LoadedConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { createProducer, type Producer } from '../../src/producer/index.js';
@@ -82,12 +83,7 @@ export const startPipeline = async (options: PipelineOptions = {}): Promise<Pipe
         return [];
       }
     },
-    async metric(name, labels = {}) {
-      const metric = registry.getSingleMetric(name);
-      if (!metric) return 0;
-      const { values } = await metric.get();
-      return values.filter((v) => Object.entries(labels).every(([k, val]) => String((v.labels as Record<string, unknown>)[k]) === val)).reduce((sum, v) => sum + v.value, 0);
-    },
+    metric: (name, labels = {}) => metricValue(registry, name, labels),
     async close() {
       await pipeline.stopWorker();
       await producer.close();

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { pollUntil, post, readOutbox, startIngest, startWorker, testConfig, unique, type Ingest } from './support/harness.js';
+import { deliveredTo, type Ingest, post, readOutbox, startIngest, startWorker, testConfig, unique } from './support/harness.js';
 import { kratosDefaultBody, kratosFullBody } from './support/platform-samples.js';
 
 const basic = `Basic ${Buffer.from('kratos:s3cret').toString('base64')}`;
@@ -28,11 +28,7 @@ describe('Ory Kratos courier HTTP delivery → ingest → worker → outbox', ()
     await rm(outbox, { force: true });
   });
 
-  const delivered = (to: string, count = 1) =>
-    pollUntil(async () => {
-      const lines = (await readOutbox(outbox)).filter((l) => l.to === to);
-      return lines.length >= count ? lines : undefined;
-    }, 10_000, `outbox line for ${to}`);
+  const delivered = deliveredTo(outbox);
 
   it('delivers a verification code sent with Kratos\'s default body (basic_auth)', async () => {
     const reply = await send(kratosDefaultBody('verify@example.com', 'verification_code_valid', { verification_code: '481516', verification_url: 'https://auth.example.com/self-service/verification?flow=f1' }));

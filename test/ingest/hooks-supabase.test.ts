@@ -2,14 +2,12 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { countJobs, openQueue, pollUntil, readOutbox, startIngest, startWorker, testConfig, unique, type Ingest, type OutboxLine } from './support/harness.js';
+import { countJobs, deliveredTo, type Ingest, openQueue, type OutboxLine, readOutbox, startIngest, startWorker, testConfig, unique } from './support/harness.js';
 import { postSupabase, supabaseEmailSample, supabaseSecret, supabaseSmsSample } from './support/platform-samples.js';
 import { Redis } from 'ioredis';
+import { metricValue } from '../helpers/metrics.js';
 
-const metric = async (ingest: Ingest, name: string, labels: Record<string, string>): Promise<number> => {
-  const values = (await ingest.registry.getSingleMetric(name)?.get())?.values ?? [];
-  return values.filter((v) => Object.entries(labels).every(([k, x]) => String(v.labels[k]) === x)).reduce((a, v) => a + v.value, 0);
-};
+const metric = (ingest: Ingest, name: string, labels: Record<string, string>): Promise<number> => metricValue(ingest.registry, name, labels);
 
 describe('Supabase Auth hooks → ingest → worker → outbox', () => {
   const outbox = join(tmpdir(), `${unique('supabase-outbox')}.jsonl`);
@@ -33,11 +31,7 @@ describe('Supabase Auth hooks → ingest → worker → outbox', () => {
     await rm(outbox, { force: true });
   });
 
-  const delivered = (to: string, count = 1) =>
-    pollUntil(async () => {
-      const lines = (await readOutbox(outbox)).filter((l) => l.to === to);
-      return lines.length >= count ? lines : undefined;
-    }, 10_000, `outbox line for ${to}`);
+  const delivered = deliveredTo(outbox);
 
   it('delivers the docs\' Send SMS Hook body as a SignIn SMS, answering 200 {} (Logto-style digits read as E.164)', async () => {
     const before = await metric(ingest, 'otp_messages_enqueued_total', { channel: 'sms', source: 'supabase' });

@@ -1,23 +1,13 @@
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { post, startIngest, testConfig, type Ingest } from '../ingest/support/harness.js';
+import { describe, expect, inject, it } from 'vitest';
+import { metricValue } from '../helpers/metrics.js';
+import { post, useIngests, type Ingest } from '../ingest/support/harness.js';
 
 const sms = (to: string) => ({ to, type: 'SignIn', payload: { code: '123456' } });
 
-/** The value of one series of `name` in the ingest's registry (0 when absent). */
-const metric = async (ingest: Ingest, name: string, labels: Record<string, string>): Promise<number> => {
-  const values = (await ingest.registry.getSingleMetric(name)?.get())?.values ?? [];
-  return values.filter((v) => Object.entries(labels).every(([k, x]) => String((v.labels as Record<string, unknown>)[k]) === x)).reduce((a, v) => a + v.value, 0);
-};
+const metric = (ingest: Ingest, name: string, labels: Record<string, string>): Promise<number> => metricValue(ingest.registry, name, labels);
 
 describe('abuse limits through the ingest (SPEC §12): silent, observe, metrics', () => {
-  const redisUrl = inject('redisUrl');
-  const ingests: Ingest[] = [];
-  const start = async (limits: Record<string, unknown>) => {
-    const ingest = await startIngest(testConfig({ redisUrl, limits }));
-    ingests.push(ingest);
-    return ingest;
-  };
-  afterAll(() => Promise.allSettled(ingests.map((i) => i.close())));
+  const start = useIngests(inject('redisUrl'));
 
   it('silent: a refused request gets the same status and body shape as an accepted one, and nothing is enqueued', async () => {
     const ingest = await start({ silent: true, perRecipient: { max: 1, windowSeconds: 600 } });

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { post, startIngest, testConfig, type Ingest } from '../ingest/support/harness.js';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { post, useIngests, type Ingest } from '../ingest/support/harness.js';
 
 type Issues = { issues: { path: string; message: string }[] };
 const sms = (to: string, extra: Record<string, unknown> = {}) => ({ to, type: 'SignIn', payload: { code: '123456' }, ...extra });
 
 describe('SMS abuse controls', () => {
   const redisUrl = inject('redisUrl');
-  const ingests: Ingest[] = [];
-  const start = async (limits: Record<string, unknown>) => {
-    const ingest = await startIngest(testConfig({ redisUrl, limits }));
-    ingests.push(ingest);
-    return ingest;
-  };
-  afterAll(() => Promise.allSettled(ingests.map((i) => i.close())));
+  const start = useIngests(redisUrl);
 
   describe('invalid numbers', () => {
     let ingest: Ingest;

@@ -144,3 +144,21 @@ export const countJobs = async (queue: Queue): Promise<number> => {
   const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children');
   return Object.values(counts).reduce((a, b) => a + b, 0);
 };
+
+/** Waits for `count` outbox lines to `to` in the file at `outbox`, and returns them. */
+export const deliveredTo = (outbox: string) => (to: string, count = 1): Promise<OutboxLine[]> =>
+  pollUntil(async () => {
+    const lines = (await readOutbox(outbox)).filter((l) => l.to === to);
+    return lines.length >= count ? lines : undefined;
+  }, 10_000, `outbox line for ${to}`);
+
+/** For one describe block: `start(limits)` starts an ingest on the test Redis with those limits; all are closed after. */
+export const useIngests = (redisUrl: string) => {
+  const ingests: Ingest[] = [];
+  afterAll(() => Promise.allSettled(ingests.map((i) => i.close())));
+  return async (limits: Record<string, unknown>): Promise<Ingest> => {
+    const ingest = await startIngest(testConfig({ redisUrl, limits }));
+    ingests.push(ingest);
+    return ingest;
+  };
+};
