@@ -22,7 +22,12 @@ const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 const withGlobals = <T extends object>(local: T): T & GlobalOptions => ({ ...globals(), ...local });
 const addConfig = (cmd: Command) => cmd.option('--config <file>', 'config file');
 
-addConfig(program.command('worker').description('consume the queue and deliver; /metrics /healthz /readyz on metrics.port')).action((o: GlobalOptions) => runWorker(withGlobals(o)));
+addConfig(
+  program
+    .command('worker')
+    .description('consume the queue and deliver; /metrics /healthz /readyz on metrics.port')
+    .option('--shards <list>', 'consume only these shards of queue.shards, e.g. 0-3,6 (default: every shard)'),
+).action((o: GlobalOptions & { shards?: string }) => runWorker(withGlobals(o)));
 addConfig(program.command('ingest').description('HTTP producer (POST /v1/email, /v1/sms) on ingest.port')).action((o: GlobalOptions) => runIngest(withGlobals(o)));
 addConfig(program.command('ui').description('read-only web view of the queue and dead letters on ui.port')).action((o: GlobalOptions) => runUi(withGlobals(o)));
 addConfig(

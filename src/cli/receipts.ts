@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { LoadedConfig } from '../config/load.js';
 import { RETENTION_MARGIN_SECONDS } from '../messages/defaults.js';
-import { openMessageQueues } from '../messages/queues.js';
+import { openShardedQueues } from '../messages/sharded-queues.js';
 import { CHANNELS } from '../messages/types.js';
 import { createReceiptMetrics } from '../metrics/receipt-metrics.js';
 import { createFailover } from '../tracking/failover.js';
@@ -25,11 +25,11 @@ export const buildReceiptIntake = (loaded: LoadedConfig, redis: Redis | Cluster,
   const connectors: IntakeConnector[] = all.flatMap((c) => (c.receipts ? [{ channel: c.channel, name: c.name, provider: c.provider, verifier: c.receipts.verifier(tools) }] : []));
   const store = createReceiptStore(redis, prefix);
   const metrics = createReceiptMetrics(registry);
-  const queues = openMessageQueues(config.queue.name, redis, prefix);
+  const queues = openShardedQueues(redis, { name: config.queue.name, prefix, count: config.queue.shards });
   const channels = Object.fromEntries(
     CHANNELS.map((channel) => [channel, { chain: chains[channel].map((c) => ({ name: c.name, provider: c.provider })), enabled: config[channel]?.receiptFailover ?? false }]),
   );
-  const failover = createFailover({ queue: queues.queue, store, channels, metrics, logger: log, keepMarginSeconds: RETENTION_MARGIN_SECONDS });
+  const failover = createFailover({ queueOf: (id) => queues.forId(id).queue, store, channels, metrics, logger: log, keepMarginSeconds: RETENTION_MARGIN_SECONDS });
   const seconds = config.limits.suppressBouncedSeconds;
   const suppression = seconds > 0 ? [createSuppression({ redis, prefix, queue: config.queue.name, seconds, logger: log })] : [];
   const intake = createReceiptIntake({ connectors, store, metrics, reactions: [failover, ...suppression], releaseClaims: createClaimRelease(redis, prefix), logger: log });

@@ -44,12 +44,20 @@ export const createRegistry = (): Registry => {
 };
 
 /** The worker process: BullMQ worker, connectors, and /metrics /healthz /readyz on metrics.port. `telemetry`: BullMQ's, when tracing is on. */
-export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, registry: Registry, options: { ops?: boolean; telemetry?: Telemetry } = {}): Promise<Runtime & { redis: Redis | Cluster }> => {
+export type WorkerRuntimeOptions = {
+  ops?: boolean;
+  telemetry?: Telemetry;
+  /** SPEC §10 `--shards LIST`, parsed: the shards to consume. @default every shard */
+  shards?: readonly number[];
+};
+
+export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, registry: Registry, options: WorkerRuntimeOptions = {}): Promise<Runtime & { redis: Redis | Cluster }> => {
   const redis = createRedis(connectionFromConfig(loaded.config.redis), 'worker');
   // Hot-path commands (sent marker, rate gate, breakers) on a second connection with a command timeout.
   const commands = createRedis(connectionFromConfig(loaded.config.redis), 'commands');
   const { connectors, resolver } = workerLive(loaded, logger);
-  const worker = createDeliveryWorker({ loaded, connection: redis, commands, connectors, registry, logger, resolver, ...(options.telemetry && { telemetry: options.telemetry }) });
+  const { telemetry, shards } = options;
+  const worker = createDeliveryWorker({ loaded, connection: redis, commands, connectors, registry, logger, resolver, ...(telemetry && { telemetry }), ...(shards && { shards }) });
   const { ui: uiConfig } = loaded.config;
   const ui = uiConfig && (await startUiView(loaded.config, uiConfig, () => chainEntries(worker.connectors()), logger));
   const ops =
@@ -57,7 +65,8 @@ export const startWorkerRuntime = async (loaded: LoadedConfig, logger: Logger, r
       ? undefined
       : await startOpsServer(registry, async () => worker.isRunning() && (await pingRedis(redis)), loaded.config.metrics.port, loaded.config.metrics.host);
   let closed = false;
-  logger.info({ queue: loaded.config.queue.name, concurrency: loaded.config.queue.concurrency, metricsPort: loaded.config.metrics.port }, 'worker started');
+  const { name, concurrency } = loaded.config.queue;
+  logger.info({ queue: name, shards: worker.queues.map((q) => q.shard.name), concurrency, metricsPort: loaded.config.metrics.port }, 'worker started');
   return {
     redis,
     closeBudgetMs: workerCloseBudgetMs(loaded.config.queue.shutdownGraceSeconds) + CLOSE_STEP_MS,
@@ -82,6 +91,7 @@ export const producerOptionsFromConfig = (loaded: LoadedConfig, registry?: Regis
     connection: connectionFromConfig(config.redis),
     queue: config.queue.name,
     prefix: config.redis.prefix,
+    shards: config.queue.shards,
     ttlSeconds: config.queue.ttlSeconds,
     maxTtlSeconds: config.queue.maxTtlSeconds,
     durability: config.redis.durability,

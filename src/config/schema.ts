@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SHARDS } from '../messages/shards.js';
 import { clip } from '../errors/validation-error.js';
 import {
   DEFAULT_DURABILITY,
@@ -57,6 +58,12 @@ export const queueSchema = z
     name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default(DEFAULT_QUEUE_NAME),
     /** Jobs in flight per worker process. @default 50 */
     concurrency: positiveInt.max(10_000).default(50),
+    /**
+     * SPEC §10: N queues, each under its own Redis Cluster hash tag; producers route by recipient,
+     * workers consume every shard (or `worker --shards LIST`). Producers and workers must agree;
+     * changing it: drain, then switch (docs/shards.md). @default 1
+     */
+    shards: positiveInt.max(MAX_SHARDS).default(1),
     /** Attempts before a message is dead-lettered. @default 6 */
     attempts: positiveInt.max(100).default(6),
     backoff: backoffSchema.prefault({}),

@@ -5,7 +5,8 @@ import { sentMarkerKey } from '../messages/keys.js';
 import { summarize, view, type DeadLetterSummary, type DeadLetterView } from './summary.js';
 import { OtpCourierError } from '../errors/base.js';
 
-export type DeadLetterQueues = { queue: Queue; deadLetters: Queue };
+/** `markerPrefix`: where sent markers live (the configured prefix; a shard's queue has its own). @default the queue's prefix */
+export type DeadLetterQueues = { queue: Queue; deadLetters: Queue; markerPrefix?: string };
 /** What the read-only and purge operations need: the dead-letter queue alone. */
 type DeadLetterQueue = Pick<DeadLetterQueues, 'deadLetters'>;
 
@@ -53,9 +54,9 @@ export class AlreadyAcceptedError extends OtpCourierError {
 }
 
 /** The provider that accepted message `id`, if its sent marker is still there. */
-const acceptedBy = async (queue: Queue, id: string): Promise<string | undefined> => {
+const acceptedBy = async ({ queue, markerPrefix }: DeadLetterQueues, id: string): Promise<string | undefined> => {
   const client = await queue.getBackend().client;
-  return (await client.get(sentMarkerKey(queue.opts.prefix ?? 'bull', id))) ?? undefined;
+  return (await client.get(sentMarkerKey(markerPrefix ?? queue.opts.prefix ?? 'bull', id))) ?? undefined;
 };
 
 /**
@@ -64,11 +65,12 @@ const acceptedBy = async (queue: Queue, id: string): Promise<string | undefined>
  * copy is removed first; the dead letter is removed last, so a crash in between never loses the
  * message. An expired message will end as `expired`, never be sent.
  */
-export const replayDeadLetter = async ({ queue, deadLetters }: DeadLetterQueues, id: string): Promise<boolean> => {
+export const replayDeadLetter = async (queues: DeadLetterQueues, id: string): Promise<boolean> => {
+  const { queue, deadLetters } = queues;
   const job = await deadLetters.getJob(id);
   const letter = job && parseLetter(job);
   if (!job || !letter) return false;
-  const provider = await acceptedBy(queue, id);
+  const provider = await acceptedBy(queues, id);
   if (provider) throw new AlreadyAcceptedError(id, provider);
   const previous = await queue.getJob(id);
   if (previous) {

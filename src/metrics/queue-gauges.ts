@@ -80,26 +80,30 @@ export const createSnapshotReader = <T>(read: () => Promise<T>, timeoutMs: numbe
   };
 };
 
+/** A queue and its dead letters: one shard's (SPEC §10), or the single queue. */
+export type QueuePair = { queue: Queue; deadLetters: Queue };
+
 /**
  * Queue gauges, read from Redis at scrape time: `otp_queue_jobs`, `otp_queue_oldest_waiting_age_seconds`
- * and `otp_dead_letter_jobs`. A scrape waits at most `timeoutMs` for them: while Redis does not
- * answer, the last values read are served and `otp_queue_gauges_stale` is 1, so /metrics (and
- * `otp_provider_up` with it) keeps answering during a Redis outage.
+ * and `otp_dead_letter_jobs`, one series per queue (shard) named by the `queue` label. A scrape
+ * waits at most `timeoutMs` for them: while Redis does not answer, the last values read are served
+ * and `otp_queue_gauges_stale` is 1, so /metrics (and `otp_provider_up` with it) keeps answering
+ * during a Redis outage.
  */
-export const registerQueueGauges = (registry: Registry, queue: Queue, deadLetters: Queue, timeoutMs = QUEUE_GAUGES_TIMEOUT_MS): void => {
-  const reader = createSnapshotReader(() => readQueueState(queue, deadLetters), timeoutMs);
+export const registerQueueGauges = (registry: Registry, pairs: readonly QueuePair[], timeoutMs = QUEUE_GAUGES_TIMEOUT_MS): void => {
+  const reader = createSnapshotReader(() => Promise.all(pairs.map(async (p) => ({ ...p, state: await readQueueState(p.queue, p.deadLetters) }))), timeoutMs);
   new Gauge({
     name: 'otp_queue_jobs',
     help: 'Jobs in the queue by state.',
     labelNames: ['queue', 'state'] as const,
     registers: [registry],
     async collect() {
-      const state = await reader.refresh();
-      if (!state) return;
-      this.set({ queue: queue.name, state: 'waiting' }, state.waiting);
-      this.set({ queue: queue.name, state: 'active' }, state.active);
-      this.set({ queue: queue.name, state: 'delayed' }, state.delayed);
-      this.set({ queue: queue.name, state: 'failed' }, state.failed);
+      for (const { queue, state } of (await reader.refresh()) ?? []) {
+        this.set({ queue: queue.name, state: 'waiting' }, state.waiting);
+        this.set({ queue: queue.name, state: 'active' }, state.active);
+        this.set({ queue: queue.name, state: 'delayed' }, state.delayed);
+        this.set({ queue: queue.name, state: 'failed' }, state.failed);
+      }
     },
   });
   new Gauge({
@@ -108,8 +112,7 @@ export const registerQueueGauges = (registry: Registry, queue: Queue, deadLetter
     labelNames: ['queue'] as const,
     registers: [registry],
     async collect() {
-      const state = await reader.refresh();
-      if (state) this.set({ queue: queue.name }, state.oldestWaitingAgeSeconds);
+      for (const { queue, state } of (await reader.refresh()) ?? []) this.set({ queue: queue.name }, state.oldestWaitingAgeSeconds);
     },
   });
   new Gauge({
@@ -118,8 +121,7 @@ export const registerQueueGauges = (registry: Registry, queue: Queue, deadLetter
     labelNames: ['queue'] as const,
     registers: [registry],
     async collect() {
-      const state = await reader.refresh();
-      if (state) this.set({ queue: deadLetters.name }, state.deadLetters);
+      for (const { deadLetters, state } of (await reader.refresh()) ?? []) this.set({ queue: deadLetters.name }, state.deadLetters);
     },
   });
   new Gauge({

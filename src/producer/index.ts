@@ -12,7 +12,8 @@ import { createEnqueuedCounter } from '../metrics/metrics.js';
 import { createConversionsCounter, createLimitedCounter, createSendsByCountryCounter } from '../metrics/platform-metrics.js';
 import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, RETENTION_MARGIN_SECONDS } from '../messages/defaults.js';
 import { messageJobOptions, type JobData, type Outcome } from '../messages/job-data.js';
-import { openMessageQueues } from '../messages/queues.js';
+import { openShardedQueues, type ShardQueues } from '../messages/sharded-queues.js';
+import { shardedId } from '../messages/shards.js';
 import { createRedis, ensureReady, isRedisInstance, type ConnectionSpec } from '../redis/connection.js';
 import { confirmReplicas } from './durability.js';
 import { assertSameMessage } from './idempotency.js';
@@ -66,6 +67,11 @@ export type ProducerOptions = {
   silent?: boolean;
   /** BullMQ telemetry (e.g. bullmq-otel's `BullMQOtel`): each enqueue is a producer span the worker continues. @default none */
   telemetry?: Telemetry;
+  /**
+   * SPEC §10: the queue's shard count; must match the workers'. A message goes to the shard of its
+   * recipient's keyed hash, and its id names the shard. @default 1
+   */
+  shards?: number;
 };
 
 export type SendResult = { id: string; duplicate: boolean };
@@ -109,13 +115,12 @@ const jobDataOf = (message: ValidSendInput, stamp: { id: string; enqueuedAt: num
 
 export const createProducer = (options: ProducerOptions): Producer => {
   const { queue: name = DEFAULT_QUEUE_NAME, prefix = DEFAULT_PREFIX } = options;
-  const { ttlSeconds, maxTtlSeconds, maxWaiters, durability } = parseTuning(options);
+  const { ttlSeconds, maxTtlSeconds, maxWaiters, durability, shards } = parseTuning(options);
   // Options are checked before a connection is opened: a bad ring must not leave one behind.
   const ring = options.encryptionKeys ? parseKeyRing(options.encryptionKeys) : undefined;
   const owned = !isRedisInstance(options.connection);
   const redis = isRedisInstance(options.connection) ? options.connection : createRedis(options.connection, 'producer');
-  const queues = openMessageQueues(name, redis, prefix, options.telemetry);
-  const { queue, deadLetters } = queues;
+  const queues = openShardedQueues(redis, { name, prefix, count: shards, telemetry: options.telemetry });
   const hashing = createLimitHashingSource(redis, { prefix, queue: name, ring });
   const limited = options.registry ? createLimitedCounter(options.registry) : undefined;
   const byCountry = options.registry ? createSendsByCountryCounter(options.registry) : undefined;
@@ -125,14 +130,17 @@ export const createProducer = (options: ProducerOptions): Producer => {
   const conversions = createConversions(redis, hashing, { prefix, queue: name });
   const converted = options.registry ? createConversionsCounter(options.registry) : undefined;
   const receipts = createReceiptStore(redis, prefix);
-  const waiter = createOutcomeWaiter({ connection: redis, queue, deadLetters, prefix, maxWaiters, ready: () => ensureReady(redis) });
+  const waiter = createOutcomeWaiter({ connection: redis, queuesOf: (id) => queues.forId(id), maxWaiters, ready: () => ensureReady(redis) });
+  /** The recipient's shard (one recipient, one shard: its limits and idempotency keys stay exact). */
+  const shardFor = async (to: string): Promise<ShardQueues> =>
+    shards === 1 ? queues.forId('') /* an id naming no shard: the one queue */ : queues.forRecipient((await hashing.current()).hashRecipient(to));
 
   /**
    * The answer to a retry under a key that job `id` holds: refused unless it is the same message.
    * WAIT runs here too, so a retry after a DurabilityError is not acknowledged while replicas are
    * still missing.
    */
-  const duplicateOf = async (id: string, message: ValidSendInput): Promise<SendResult> => {
+  const duplicateOf = async ({ queue }: ShardQueues, id: string, message: ValidSendInput): Promise<SendResult> => {
     await assertSameMessage(queue, id, message, ring);
     await confirmReplicas(redis, queue.toKey(id), durability);
     return { id, duplicate: true };
@@ -146,11 +154,13 @@ export const createProducer = (options: ProducerOptions): Producer => {
       const now = Date.now();
       const expiresAt = lifetimeOf(message, now, ttlSeconds, maxTtlSeconds);
       await ensureReady(redis);
+      const shard = await shardFor(message.to);
+      const { queue } = shard;
       const deduplicationId = message.idempotencyKey && createHash('sha256').update(message.idempotencyKey).digest('base64url');
       // A retry of a message already enqueued answers with its id, and spends no limit budget;
       // the same key on another message is refused.
       const existing = deduplicationId ? await queue.getDeduplicationJobId(deduplicationId) : null;
-      if (existing) return duplicateOf(existing, message);
+      if (existing) return duplicateOf(shard, existing, message);
       const refusedSilently = await checkLimits?.({ channel: message.channel, to: message.to, country: message.country, ip: message.ip }).then(
         () => false,
         (error: unknown) => {
@@ -159,9 +169,9 @@ export const createProducer = (options: ProducerOptions): Producer => {
           throw error;
         },
       );
-      if (refusedSilently) return { id: randomUUID(), duplicate: false };
+      if (refusedSilently) return { id: shardedId(shard.shard, randomUUID()), duplicate: false };
 
-      const id = randomUUID();
+      const id = shardedId(shard.shard, randomUUID());
       const data = jobDataOf(message, { id, enqueuedAt: now, expiresAt }, ring);
       const lifetimeMs = expiresAt - now;
       const keepSeconds = Math.ceil(lifetimeMs / 1000) + RETENTION_MARGIN_SECONDS;
@@ -170,7 +180,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
         ...(deduplicationId && { deduplication: { id: deduplicationId, ttl: lifetimeMs } }),
       });
       // Another send with the same key got there first (between the check above and the add).
-      if (job.id && job.id !== id) return duplicateOf(job.id, message);
+      if (job.id && job.id !== id) return duplicateOf(shard, job.id, message);
       enqueued?.inc({ channel: message.channel, type: message.type, source: message.source ?? 'api' }); // stored, whatever WAIT says next
       if (message.channel === 'sms') byCountry?.inc({ channel: 'sms', country: message.country ?? 'unknown' });
       // The conversion mark is a signal, not part of the message: losing it never fails the send.
@@ -190,6 +200,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
     waitFor: (id, waitOptions) => waiter.waitFor(id, waitOptions),
     async status(id) {
       await ensureReady(redis);
+      const { queue, deadLetters } = queues.forId(id);
       return readStatus(queue, deadLetters, receipts, id);
     },
     reserveWait: () => waiter.reserve(),

@@ -8,6 +8,7 @@ import {
   MAX_DURABILITY_REPLICAS,
   MAX_TTL_LIMIT_SECONDS,
 } from '../messages/defaults.js';
+import { MAX_SHARDS } from '../messages/shards.js';
 
 /** The producer's numeric options (the connection, keys and limits are checked where they are used). */
 const tuningSchema = z
@@ -15,6 +16,7 @@ const tuningSchema = z
     ttlSeconds: z.number().int().positive().default(DEFAULT_TTL_SECONDS),
     maxTtlSeconds: z.number().int().positive().max(MAX_TTL_LIMIT_SECONDS).default(DEFAULT_MAX_TTL_SECONDS),
     maxWaiters: z.number().int().positive().default(DEFAULT_MAX_WAITERS),
+    shards: z.number().int().min(1).max(MAX_SHARDS).default(1),
     durability: z
       .strictObject({ replicas: z.number().int().min(0).max(MAX_DURABILITY_REPLICAS), timeoutMs: z.number().int().positive() })
       .default(() => ({ ...DEFAULT_DURABILITY })),
@@ -24,8 +26,16 @@ const tuningSchema = z
 export type ProducerTuning = z.output<typeof tuningSchema>;
 
 /** Checks the options at `createProducer`: a bad value throws there, not on the first send. */
-export const parseTuning = (options: { ttlSeconds?: number | undefined; maxTtlSeconds?: number | undefined; maxWaiters?: number | undefined; durability?: { replicas: number; timeoutMs: number } | undefined }): ProducerTuning => {
-  const parsed = tuningSchema.safeParse({ ttlSeconds: options.ttlSeconds, maxTtlSeconds: options.maxTtlSeconds, maxWaiters: options.maxWaiters, durability: options.durability });
+type TuningInput = {
+  ttlSeconds?: number | undefined;
+  maxTtlSeconds?: number | undefined;
+  maxWaiters?: number | undefined;
+  durability?: { replicas: number; timeoutMs: number } | undefined;
+  shards?: number | undefined;
+};
+
+export const parseTuning = ({ ttlSeconds, maxTtlSeconds, maxWaiters, durability, shards }: TuningInput): ProducerTuning => {
+  const parsed = tuningSchema.safeParse({ ttlSeconds, maxTtlSeconds, maxWaiters, durability, shards });
   if (!parsed.success) throw new ValidationError(toIssues(parsed.error), 'producer options');
   return parsed.data;
 };

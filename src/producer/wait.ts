@@ -31,20 +31,19 @@ export type OutcomeWaiter = {
 
 export type OutcomeWaiterDeps = {
   connection: Redis | Cluster;
-  queue: Queue;
-  deadLetters: Queue;
-  prefix: string;
+  /** The queue (and its dead letters) a message id lives in: one per shard (SPEC §10). */
+  queuesOf: (id: string) => { queue: Queue; deadLetters: Queue };
   maxWaiters: number;
   /** Settles once `connection` can take commands (bounded), rejects when Redis is unreachable. */
   ready: () => Promise<void>;
 };
 
 /**
- * `waitFor` without polling: one QueueEvents subscription per producer, opened on the first wait,
- * tells each waiter its job's outcome. A waiter watches first and then reads the outcome once (it
+ * `waitFor` without polling: one QueueEvents subscription per queue (shard), opened on its first
+ * wait, tells each waiter its job's outcome. A waiter watches first and then reads the outcome once (it
  * may have landed before), and reads once more at its timeout; `pending` if still not final.
  */
-export const createOutcomeWaiter = ({ connection, queue, deadLetters, prefix, maxWaiters, ready }: OutcomeWaiterDeps): OutcomeWaiter => {
+export const createOutcomeWaiter = ({ connection, queuesOf, maxWaiters, ready }: OutcomeWaiterDeps): OutcomeWaiter => {
   const held = new WeakSet<WaitSlot>();
   let taken = 0;
   const reserve = (): WaitSlot | undefined => {
@@ -60,23 +59,29 @@ export const createOutcomeWaiter = ({ connection, queue, deadLetters, prefix, ma
   };
 
   let closed = false;
-  let subscription: Promise<OutcomeEvents> | undefined;
-  const subscribe = (): Promise<OutcomeEvents> => {
+  const subscriptions = new Map<string, Promise<OutcomeEvents>>();
+  const subscribe = (queue: Queue): Promise<OutcomeEvents> => {
     if (closed) return Promise.reject(new Error('producer is closed'));
-    subscription ??= openOutcomeEvents(queue, connection, prefix).catch((error: unknown) => {
-      subscription = undefined; // the next wait tries again
+    const known = subscriptions.get(queue.name);
+    if (known) return known;
+    const opened = openOutcomeEvents(queue, connection, queue.opts.prefix ?? 'bull').catch((error: unknown) => {
+      subscriptions.delete(queue.name); // the next wait tries again
       throw error;
     });
-    return subscription;
+    subscriptions.set(queue.name, opened);
+    return opened;
   };
-  const read = (id: string) => withDeadline(readOutcome(queue, deadLetters, id), CALL_DEADLINE_MS);
+  const read = (id: string) => {
+    const { queue, deadLetters } = queuesOf(id);
+    return withDeadline(readOutcome(queue, deadLetters, id), CALL_DEADLINE_MS);
+  };
   /** `undefined` = the time is up; an outcome = announced (or `pending` on close). */
   const inFlight = new Set<(outcome: Outcome | undefined) => void>();
 
   const wait = async (id: string, timeoutMs: number): Promise<Outcome> => {
     if (!(timeoutMs > 0)) return read(id);
     const started = Date.now();
-    const events = await withDeadline(subscribe(), CALL_DEADLINE_MS);
+    const events = await withDeadline(subscribe(queuesOf(id).queue), CALL_DEADLINE_MS);
     let settle: (outcome: Outcome | undefined) => void = () => {};
     const settled = new Promise<Outcome | undefined>((resolve) => (settle = resolve));
     const unwatch = events.watch(id, settle);
@@ -108,9 +113,9 @@ export const createOutcomeWaiter = ({ connection, queue, deadLetters, prefix, ma
     async close() {
       closed = true;
       for (const settle of inFlight) settle('pending');
-      const open = subscription;
-      subscription = undefined;
-      await open?.then((events) => events.close()).catch(() => {});
+      const open = [...subscriptions.values()];
+      subscriptions.clear();
+      await Promise.all(open.map((s) => s.then((events) => events.close()).catch(() => {})));
     },
   };
 };

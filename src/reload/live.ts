@@ -12,6 +12,7 @@ import { isValidationError } from '../errors/validation-error.js';
 export const FROZEN_PATHS: readonly (readonly string[])[] = [
   ['redis'],
   ['queue', 'name'],
+  ['queue', 'shards'],
   ['queue', 'concurrency'],
   ['queue', 'lockDurationMs'],
   ['queue', 'shutdownGraceSeconds'],

@@ -10,7 +10,8 @@ import type { ReceiptStore } from './store.js';
 export type ChainLink = { name: string; provider: string };
 
 export type FailoverDeps = {
-  queue: Queue;
+  /** The queue message `id` lives in (its shard's, SPEC §10). */
+  queueOf: (id: string) => Queue;
   store: ReceiptStore;
   /** Per channel, the chain (active first) and whether `receiptFailover` is on. */
   channels: Partial<Record<Channel, { chain: readonly ChainLink[]; enabled: boolean }>>;
@@ -39,7 +40,8 @@ export const createFailover = (deps: FailoverDeps): ReceiptReaction => async (id
   if (now >= record.expiresAt) return;
   const next = nextLink(channel.chain, record.connector);
   if (!next) return;
-  const original = await deps.queue.getJob(id);
+  const queue = deps.queueOf(id);
+  const original = await queue.getJob(id);
   const data = jobDataSchema.safeParse(original?.data);
   if (!original || !data.success || data.data.failover) {
     deps.logger.warn({ jobId: id }, 'undelivered receipt: the message is no longer in the queue; no failover');
@@ -47,7 +49,7 @@ export const createFailover = (deps: FailoverDeps): ReceiptReaction => async (id
   }
   if (!(await deps.store.claimFailover(id, next.name))) return;
   const keepSeconds = Math.ceil((record.expiresAt - now) / 1000) + deps.keepMarginSeconds;
-  await deps.queue.add(original.name, { ...data.data, failover: { from: record.connector } }, messageJobOptions(failoverJobId(id), data.data.type, keepSeconds));
+  await queue.add(original.name, { ...data.data, failover: { from: record.connector } }, messageJobOptions(failoverJobId(id), data.data.type, keepSeconds));
   deps.metrics.failovers.inc({ channel: record.channel, from: record.provider, to: next.provider });
   deps.logger.info({ jobId: id, from: record.connector, to: next.name }, 'undelivered receipt: resending once through the next connector');
 };

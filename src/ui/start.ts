@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config, UiConfig } from '../config/schema.js';
-import { openMessageQueues } from '../messages/queues.js';
+import { openShardedQueues } from '../messages/sharded-queues.js';
 import { closeRedis, connectionFromConfig, createRedis } from '../redis/connection.js';
 import type { Channel } from '../messages/types.js';
 import { createUiServer } from './server.js';
@@ -16,8 +16,8 @@ export type UiView = { port: number; close(): Promise<void> };
  */
 export const startUiView = async (config: Config, ui: UiConfig, chains: () => Record<Channel, readonly ChainEntry[]>, logger: Logger): Promise<UiView> => {
   const redis = createRedis(connectionFromConfig(config.redis), 'commands');
-  const queues = openMessageQueues(config.queue.name, redis, config.redis.prefix);
-  const app = createUiServer({ read: () => readUiState({ redis, prefix: config.redis.prefix, queues: [queues], chains }), authorization: ui.authorization });
+  const queues = openShardedQueues(redis, { name: config.queue.name, prefix: config.redis.prefix, count: config.queue.shards });
+  const app = createUiServer({ read: () => readUiState({ redis, prefix: config.redis.prefix, queues: queues.all, chains }), authorization: ui.authorization });
   await app.listen({ port: ui.port, host: ui.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : ui.port;

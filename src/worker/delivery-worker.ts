@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Worker, type Job, type Processor, type Queue, type Telemetry } from 'bullmq';
+import type { Job, Telemetry, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -8,8 +8,7 @@ import { withDeadline } from '../abort/with-deadline.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { parseKeyRing } from '../crypto/key-ring.js';
-import { addDeadLetter } from '../messages/dead-letter.js';
-import { openMessageQueues, type MessageQueues } from '../messages/queues.js';
+import { openShardedQueues, type ShardedQueues } from '../messages/sharded-queues.js';
 import type { Channel } from '../messages/types.js';
 import { createWorkerMetrics } from '../metrics/metrics.js';
 import { registerQueueGauges } from '../metrics/queue-gauges.js';
@@ -17,9 +16,8 @@ import { closeRedis, duplicateForRole } from '../redis/connection.js';
 import { createTemplateResolver, type TemplateResolver } from '../templates/resolve.js';
 import type { Connector } from './connectors.js';
 import { closeGeneration, createGeneration, type Generation, type Live, type Shared } from './generation.js';
-import { isDeadLettered } from './processor.js';
 import { createRateGate } from './rate-gate.js';
-import { backoffStrategy } from './retry-later.js';
+import { startShardWorkers } from './shard-workers.js';
 import { createSentMarker } from './sent-marker.js';
 import { createMissingReceiptsCounter } from '../metrics/receipt-metrics.js';
 import { createReceiptSweeper } from '../tracking/sweeper.js';
@@ -41,6 +39,8 @@ export type DeliveryWorkerDeps = {
   resolver?: TemplateResolver;
   /** BullMQ telemetry (bullmq-otel) when tracing is on: each job is processed in its producer's trace. @default none */
   telemetry?: Telemetry;
+  /** SPEC §10 `worker --shards LIST`: the shards to consume (indexes below `queue.shards`). @default every shard */
+  shards?: readonly number[];
 };
 
 export type DeliveryWorker = {
@@ -51,7 +51,8 @@ export type DeliveryWorker = {
    * within `workerCloseBudgetMs` whatever Redis does.
    */
   close(): Promise<void>;
-  readonly queue: Queue;
+  /** The shards' queues it consumes (one without `queue.shards`). */
+  readonly queues: ShardedQueues['all'];
   /** The connectors jobs start on now (the last reload's). The worker closes every set it was given or reloaded with. */
   connectors(): Record<Channel, Connector[]>;
   /** SPEC §14: the next jobs run on `live`; jobs in flight finish on theirs, whose connectors close once none uses them. */
@@ -71,33 +72,37 @@ const settlesWithin = (promise: Promise<unknown>, ms: number): Promise<boolean> 
   withDeadline(promise.then(() => true, () => true), ms).catch(() => false);
 
 /** The BullMQ worker with the delivery pipeline, metrics and dead letters wired in. */
-export const createDeliveryWorker = ({ loaded: { config }, connection, commands: given, connectors, registry, logger, resolver, telemetry }: DeliveryWorkerDeps): DeliveryWorker => {
+export const createDeliveryWorker = ({ loaded: { config }, connection, commands: given, connectors, registry, logger, resolver, telemetry, shards }: DeliveryWorkerDeps): DeliveryWorker => {
+  // Fleet-wide state (sent markers, breakers, rate gates, receipts) stays under the configured
+  // prefix; each shard's queue and dead letters live under the shard's.
   const prefix = config.redis.prefix;
-  const queues = openMessageQueues(config.queue.name, connection, prefix, telemetry);
+  const queues = openShardedQueues(connection, { name: config.queue.name, prefix, count: config.queue.shards, only: shards, telemetry });
+  const deadLettersOf = (job: Job) => queues.all.find((q) => q.shard.name === job.queueName)?.deadLetters ?? queues.forId(job.id ?? '').deadLetters;
   const ring = config.security.encryptionKeys ? parseKeyRing(config.security.encryptionKeys) : undefined;
   if (!ring) logger.warn('security.encryptionKeys is not set: recipients and codes are stored in Redis in plain text');
   const metrics = createWorkerMetrics(registry);
-  registerQueueGauges(registry, queues.queue, queues.deadLetters);
+  registerQueueGauges(registry, queues.all);
   const commands = given ?? duplicateForRole(connection, 'commands');
   const shutdown = new AbortController();
   // Every job in flight listens on it (and detaches when done).
   setMaxListeners(0, shutdown.signal);
   const shared: Shared = {
-    commands, prefix, queueName: config.queue.name, ring, metrics, logger, shutdown: shutdown.signal, deadLetters: queues.deadLetters,
+    commands, prefix, queueName: config.queue.name, ring, metrics, logger, shutdown: shutdown.signal, deadLetters: deadLettersOf,
     rateGate: createRateGate(commands, prefix),
     sentMarker: createSentMarker(commands, prefix, config.receipts.windowSeconds * 1000),
   };
   const first = createGeneration(shared, { config, connectors, resolver: resolver ?? createTemplateResolver(config.templates, config.defaultLocale) });
   // SPEC §14: each job runs on the generation current when it started; a reload swaps in the next one.
   const generations = createGenerations(first, closeGeneration);
-  const worker = startWorker(config, connection, (job, token) => generations.use((g) => g.process(job, token)), queues.deadLetters, logger, telemetry);
+  const processor = (job: Job, token?: string) => generations.use((g) => g.process(job, token));
+  const workers = startShardWorkers(queues.all, { queue: config.queue, connection, processor, logger, telemetry });
   const sweeper = createReceiptSweeper({ redis: commands, prefix, missing: createMissingReceiptsCounter(registry), logger });
   const startSweeper = (c: Record<Channel, Connector[]>) => [...c.email, ...c.sms].some((x) => x.receipts) && sweeper.start();
   startSweeper(connectors);
   let closing: Promise<void> | undefined;
   return {
-    queue: queues.queue,
-    isRunning: () => !closing && worker.isRunning(),
+    queues: queues.all,
+    isRunning: () => !closing && workers.every((w) => w.isRunning()),
     connectors: () => generations.current().connectors,
     async reload(live) {
       const next = createGeneration(shared, live);
@@ -105,62 +110,38 @@ export const createDeliveryWorker = ({ loaded: { config }, connection, commands:
       generations.swap(next);
       startSweeper(live.connectors);
     },
-    close: () => (closing ??= closeInOrder({ worker, shutdown, generations, sweeper, queues, ownCommands: given ? undefined : commands, config, logger })),
+    close: () => (closing ??= closeInOrder({ workers, shutdown, generations, sweeper, queues, ownCommands: given ? undefined : commands, config, logger })),
   };
 };
 
-const startWorker = (config: Config, connection: Redis | Cluster, processor: Processor, deadLetters: Queue, logger: Logger, telemetry: Telemetry | undefined): Worker => {
-  const worker = new Worker(config.queue.name, processor, {
-    connection,
-    prefix: config.redis.prefix,
-    concurrency: config.queue.concurrency,
-    autorun: true,
-    maxStalledCount: 5,
-    lockDuration: config.queue.lockDurationMs,
-    stalledInterval: Math.max(500, Math.floor(config.queue.lockDurationMs / 2)),
-    // A retry's delay travels on the error the processor threw (RetryLater).
-    settings: { backoffStrategy: backoffStrategy(config.queue.backoff) },
-    ...(telemetry && { telemetry }),
-  });
-  worker.on('error', (error) => logger.error({ err: { message: error.message } }, 'worker error'));
-  // Jobs failed outside the pipeline (stalled too often, lock lost) still end in the dead-letter queue.
-  worker.on('failed', (job: Job | undefined, error: Error) => {
-    if (!job || isDeadLettered(error) || !job.finishedOn) return;
-    addDeadLetter(deadLetters, job, { reason: 'failed_outside_pipeline', detail: error.message.slice(0, 200), attempts: job.attemptsMade }).catch((e: Error) =>
-      logger.error({ err: { message: e.message }, jobId: job.id }, 'could not dead-letter failed job'),
-    );
-  });
-  return worker;
-};
-
 type Closing = {
-  worker: Worker;
+  workers: Worker[];
   sweeper: { close(): void };
   shutdown: AbortController;
   generations: Generations<Generation>;
-  queues: MessageQueues;
+  queues: ShardedQueues;
   /** The command connection the worker opened itself (closed here); not one it was given. */
   ownCommands: Redis | Cluster | undefined;
   config: Config;
   logger: Logger;
 };
 
-const closeInOrder = async ({ worker, shutdown, generations, sweeper, queues, ownCommands, config, logger }: Closing): Promise<void> => {
+const closeInOrder = async ({ workers, shutdown, generations, sweeper, queues, ownCommands, config, logger }: Closing): Promise<void> => {
   // One close: BullMQ answers a later close(true) with this same pending promise, so forcing
   // means aborting the jobs in flight and no longer waiting, not a second call.
-  const closed = worker.close();
+  const closed = Promise.all(workers.map((w) => w.close()));
   if (!(await settlesWithin(closed, clampTimerMs(config.queue.shutdownGraceSeconds * 1000)))) {
     logger.warn({ graceSeconds: config.queue.shutdownGraceSeconds }, 'grace period over; aborting jobs in flight (they will be retried by another worker)');
     shutdown.abort();
     if (!(await settlesWithin(closed, FORCED_CLOSE_MS))) {
       // Redis does not answer (BullMQ waits on it to finish the jobs): leave them to stalled-job recovery.
       logger.warn('the queue did not close after the jobs were aborted (Redis unreachable?); leaving their jobs to stalled-job recovery');
-      void settlesWithin(worker.disconnect(), CLOSE_STEP_MS);
+      void settlesWithin(Promise.all(workers.map((w) => w.disconnect())), CLOSE_STEP_MS);
     }
   }
   sweeper.close();
   // Every connector of every generation (the current one, and any a job still held when forced).
   const connectorsClosed = generations.close();
-  if (!(await settlesWithin(queues.close(), CLOSE_STEP_MS))) void settlesWithin(Promise.all([queues.queue.disconnect(), queues.deadLetters.disconnect()]), CLOSE_STEP_MS);
+  if (!(await settlesWithin(queues.close(), CLOSE_STEP_MS))) void settlesWithin(Promise.all(queues.all.flatMap((q) => [q.queue.disconnect(), q.deadLetters.disconnect()])), CLOSE_STEP_MS);
   await Promise.all([settlesWithin(connectorsClosed, CLOSE_STEP_MS), ownCommands && closeRedis(ownCommands, CLOSE_STEP_MS)]);
 };

@@ -28,7 +28,8 @@ export const jobLog = (logger: Logger, ctx: object): JobLog => ({
 });
 
 export type ActionDeps = {
-  deadLetters: Queue;
+  /** The dead-letter queue of the job's queue (its shard's, SPEC §10). */
+  deadLetters: (job: Job) => Queue;
   metrics: WorkerMetrics;
   logger: Logger;
   health: ConnectorHealth;
@@ -39,7 +40,7 @@ export type ActionDeps = {
 export type Run = { job: Job; token: string | undefined; data: JobData; attempt: number; log: JobLog };
 
 export const deadLetter = async (deps: ActionDeps, job: Job, data: Pick<JobData, 'channel' | 'type'> | undefined, info: DeadLetterInfo): Promise<never> => {
-  await addDeadLetter(deps.deadLetters, job, info);
+  await addDeadLetter(deps.deadLetters(job), job, info);
   if (data) deps.metrics.messages.inc({ channel: data.channel, type: data.type, result: 'dead_lettered' });
   deps.logger.warn({ jobId: job.id, channel: data?.channel, type: data?.type, reason: info.reason, detail: info.detail, provider: info.provider, providerCode: info.providerCode, attempts: info.attempts }, 'message dead-lettered');
   throw new DeadLettered(info);

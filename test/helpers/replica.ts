@@ -9,7 +9,7 @@ import { eventually } from './pipeline.js';
 /** A redis-server this helper spawned (startRedisServer takes no extra arguments such as --replicaof). */
 export type SpawnedRedis = { port: number; url: string; stop(): Promise<void> };
 
-const spawnRedis = async (binary: string, extra: string[]): Promise<SpawnedRedis> => {
+export const spawnRedis = async (binary: string, extra: string[]): Promise<SpawnedRedis> => {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'otp-courier-replica-'));
   const child: ChildProcess = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra], { stdio: 'ignore' });

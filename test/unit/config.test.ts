@@ -42,7 +42,7 @@ describe('config', () => {
     const { config, chains } = parseConfig({}, registry, {});
     expect(config.redis).toMatchObject({ url: 'redis://127.0.0.1:6379', prefix: '{otp}' });
     expect(config.queue).toEqual({
-      name: 'otp', concurrency: 50, attempts: 6, backoff: { type: 'exponential', delayMs: 500, maxDelayMs: 30000 }, ttlSeconds: 600, maxTtlSeconds: 86_400, shutdownGraceSeconds: 25, lockDurationMs: 30000,
+      name: 'otp', concurrency: 50, shards: 1, attempts: 6, backoff: { type: 'exponential', delayMs: 500, maxDelayMs: 30000 }, ttlSeconds: 600, maxTtlSeconds: 86_400, shutdownGraceSeconds: 25, lockDurationMs: 30000,
     });
     expect(config.limits.perRecipient).toEqual({ max: 10, windowSeconds: 600 });
     expect(config.ingest).toMatchObject({ port: 8080, bodyLimitBytes: 16384 });

@@ -87,7 +87,7 @@ const harness = (chain: Connector[], over: Partial<ProcessorDeps> = {}, healthOv
     health: recorded.health,
     rateGate: { acquire: async () => 0 },
     sentMarker: { wasSent: async () => undefined, markSent: async () => {} },
-    deadLetters,
+    deadLetters: () => deadLetters,
     metrics: createWorkerMetrics(registry),
     logger: createLogger('debug', sink),
     shutdown: new AbortController().signal,

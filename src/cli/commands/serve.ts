@@ -1,7 +1,9 @@
 import { withDeadline } from '../../abort/with-deadline.js';
 import { createLogger } from '../../log/logger.js';
 import { startTracing, type Tracing } from '../../tracing/sdk.js';
+import { parseShardList } from '../../messages/shards.js';
 import { loadCliConfig, type GlobalOptions } from '../context.js';
+import { CliError } from '../errors.js';
 import { reloadOnHangup } from '../hangup.js';
 import { createRegistry, startIngestRuntime, startWorkerRuntime, untilSignal, type Runtime } from '../runtime.js';
 
@@ -20,13 +22,24 @@ const thenFlush = (runtime: Runtime, tracing: Tracing | undefined): Runtime =>
     }
     : runtime;
 
-/** `otp-courier worker`: consume and deliver until SIGTERM; SIGHUP reloads the config file. */
-export const runWorker = async (options: GlobalOptions): Promise<void> => {
+/** `--shards LIST` checked against `queue.shards`: exit code 2 and the reason when it names none or a missing one. */
+const shardsOption = (list: string | undefined, count: number): number[] | undefined => {
+  if (list === undefined) return undefined;
+  try {
+    return parseShardList(list, count);
+  } catch (error) {
+    throw new CliError((error as Error).message, 2);
+  }
+};
+
+/** `otp-courier worker [--shards LIST]`: consume and deliver until SIGTERM; SIGHUP reloads the config file. */
+export const runWorker = async (options: GlobalOptions & { shards?: string }): Promise<void> => {
   const loaded = await loadCliConfig(options);
+  const shards = shardsOption(options.shards, loaded.config.queue.shards);
   const logger = createLogger(loaded.config.log.level);
   const tracing = await startTracing(process.env, 'otp-courier-worker', logger);
   const registry = createRegistry();
-  const runtime = await startWorkerRuntime(loaded, logger, registry, { ...(tracing && { telemetry: tracing.telemetry }) });
+  const runtime = await startWorkerRuntime(loaded, logger, registry, { ...(tracing && { telemetry: tracing.telemetry }), ...(shards && { shards }) });
   reloadOnHangup(options, loaded, runtime, logger, registry);
   await untilSignal(logger, [thenFlush(runtime, tracing)]);
 };
