@@ -1,5 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import { describe, expect, it } from 'vitest';
+import { shareConcurrency } from '../../src/worker/shard-workers.js';
 import { jumpHash, MAX_SHARDS, parseShardList, shardedId, shardIndexOf, shardLayout, shardOf, shardRefOfId, slotOfPrefix, SLOTS } from '../../src/messages/shards.js';
 
 const base = { name: 'otp', prefix: '{otp}' };
@@ -96,5 +97,16 @@ describe('--shards LIST', () => {
     ['', 4, /"" is not an index/],
   ])('%s of %i is refused', (list, count, message) => {
     expect(() => parseShardList(list, count)).toThrow(message);
+  });
+});
+
+describe('the concurrency budget shared over shards', () => {
+  it.each([
+    [50, 1, [50]],
+    [50, 3, [17, 17, 16]],
+    [64, 4, [16, 16, 16, 16]],
+    [2, 3, [1, 1, 1]],
+  ])('%i over %i shards → %o', (total, shards, shares) => {
+    expect(shareConcurrency(total, shards)).toEqual(shares);
   });
 });
