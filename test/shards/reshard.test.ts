@@ -4,7 +4,10 @@ import { describe, expect, inject, it } from 'vitest';
 import { producerOptionsFromConfig, startWorkerRuntime } from '../../src/cli/runtime.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
-import { shardRefOfId } from '../../src/messages/shards.js';
+import { shardLayout, shardRefOfId } from '../../src/messages/shards.js';
+import { openShardedQueues } from '../../src/messages/sharded-queues.js';
+import { Redis } from 'ioredis';
+import { eventually } from '../helpers/pipeline.js';
 import { createProducer } from '../../src/producer/index.js';
 import { BUILTIN_PROVIDERS, createProviderRegistry } from '../../src/providers/registry.js';
 import { createScriptedProvider } from '../helpers/scripted-provider.js';
@@ -20,13 +23,13 @@ const phone = (i: number) => `+4479112${String(i).padStart(5, '0')}`;
  */
 describe('changing queue.shards: drain, then switch', () => {
   const scripted = createScriptedProvider('scripted');
-  const config = (prefix: string, shards: number) =>
+  const config = (prefix: string, shards: number, sms: Record<string, unknown> = { provider: 'scripted' }) =>
     parseConfig(
       {
         redis: { url: inject('redisUrl'), prefix },
         queue: { name: 'otp', shards, concurrency: 4, shutdownGraceSeconds: 2 },
         email: { active: 'main', connectors: { main: { provider: 'scripted' } } },
-        sms: { active: 'main', connectors: { main: { provider: 'scripted' } } },
+        sms: { active: 'main', connectors: { main: sms } },
         ingest: { port: 0, host: '127.0.0.1' },
       },
       createProviderRegistry([...BUILTIN_PROVIDERS, scripted.definition]),
@@ -78,6 +81,37 @@ describe('changing queue.shards: drain, then switch', () => {
     } finally {
       await worker.close();
       await ingest.close();
+    }
+  });
+
+  it('a connector\'s rate limit is shared by every shard (fleet-wide, under the configured prefix)', async () => {
+    const prefix = `{${unique('g')}}`;
+    const loaded = config(prefix, 3, { provider: 'scripted', rateLimit: { max: 5, perSeconds: 300 } });
+    const producer = createProducer(producerOptionsFromConfig(loaded));
+    const redis = new Redis(inject('redisUrl'));
+    const queues = openShardedQueues(redis, { name: 'otp', prefix, count: 3 });
+    const worker = await startWorkerRuntime(loaded, quiet(), new Registry(), { ops: false });
+    try {
+      const ids = await sendAll(producer, 700);
+      expect(new Set(ids.map((id) => shardRefOfId(id).index)).size).toBe(3);
+      // Five sends in the window for the whole fleet; the other eleven wait (parked) on their shards.
+      const counts = async () => {
+        const per = await Promise.all(queues.all.map((q) => q.queue.getJobCounts('completed', 'delayed')));
+        return { completed: per.reduce((n, c) => n + (c.completed ?? 0), 0), delayed: per.reduce((n, c) => n + (c.delayed ?? 0), 0) };
+      };
+      await eventually(async () => {
+        const { completed, delayed } = await counts();
+        return completed + delayed === 16 || undefined;
+      }, 20_000).catch(async (e: Error) => {
+        throw new Error(`${e.message}: ${JSON.stringify(await Promise.all(queues.all.map((q) => q.queue.getJobCounts())))}`);
+      });
+      expect(await counts()).toEqual({ completed: 5, delayed: 11 });
+      expect(queues.all.map((q) => q.shard.name)).toEqual(shardLayout({ name: 'otp', prefix }, 3).map((s) => s.name));
+    } finally {
+      await worker.close();
+      await producer.close();
+      await queues.close();
+      redis.disconnect();
     }
   });
 });
