@@ -1,5 +1,10 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IService } from 'kubernetes-models/v1/Service';
@@ -7,13 +12,38 @@ import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisrup
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
-import { OVERLAYS, buildOverlay, mebibytes, readObjects, type K8sObject, type Overlay } from './lib/manifests.js';
+import { KUBERNETES_DIR, OVERLAYS, mebibytes, readObjects, readYamlFile, type K8sObject } from './lib/manifests.js';
 import { SCHEMA_VALIDATORS, isKindKey, kindKeyOf } from './lib/k8s-models.js';
 import { createFieldChecker, type FieldChecker } from './lib/strict-fields.js';
 import { isAllowedMetric, metricNamesIn } from './lib/metric-names.js';
-import { shouldRunWith } from './lib/tools.js';
+import { REPO, run, shouldRunWith } from './lib/tools.js';
 
 const runKubectl = await shouldRunWith('kubectl', ['version', '--client'], 'https://kubernetes.io/docs/tasks/tools/');
+
+/** lib/manifests' overlays and the Redis Cluster one (SPEC §10: `redis.cluster`, `queue.shards`). */
+const ALL_OVERLAYS = [...OVERLAYS, 'cluster'] as const;
+type Overlay = (typeof ALL_OVERLAYS)[number];
+
+/** `kubectl kustomize` output of an overlay, as objects. */
+const buildOverlay = async (overlay: Overlay): Promise<K8sObject[]> => {
+  const { stdout } = await run('kubectl', ['kustomize', join(KUBERNETES_DIR, 'overlays', overlay)], { maxBuffer: 16 * 1024 * 1024 });
+  return parseAllDocuments(stdout)
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new Error(doc.errors.map((e) => e.message).join('\n'));
+      return doc.toJS() as K8sObject | null;
+    })
+    .filter((o): o is K8sObject => o !== null);
+};
+
+/** The config.yaml an overlay's ConfigMap carries, as text. */
+const configTextOf = (objects: K8sObject[]): string => {
+  const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('otp-courier-config'));
+  return String((configMap?.data as Record<string, string> | undefined)?.['config.yaml']);
+};
+
+const CLI = join(REPO, 'bin/otp-courier.js');
+const built = existsSync(CLI) && existsSync(join(REPO, 'dist/cli/main.js'));
+if (!built) console.warn('otp-courier is not built: skipping `config check` of the overlays\' configs (npm run build first).');
 
 const SECRET_MOUNT = '/etc/otp-courier/secrets';
 const ofKind = <T>(objects: K8sObject[], kind: string): T[] => objects.filter((o) => o.kind === kind) as unknown as T[];
@@ -65,15 +95,14 @@ describe('secret.example.yaml', () => {
   });
 });
 
-describe.skipIf(!runKubectl).each(OVERLAYS)('kustomize overlay %s', (overlay: Overlay) => {
+describe.skipIf(!runKubectl).each(ALL_OVERLAYS)('kustomize overlay %s', (overlay: Overlay) => {
   let objects: K8sObject[];
   let deployments: IDeployment[];
   let config: { queue?: { shutdownGraceSeconds?: number }; metrics?: { port?: number }; ingest?: { port?: number } };
   beforeAll(async () => {
     objects = await buildOverlay(overlay);
     deployments = ofKind<IDeployment>(objects, 'Deployment').filter((d) => d.metadata?.name?.startsWith('otp-courier-'));
-    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('otp-courier-config'));
-    config = parse(String((configMap?.data as Record<string, string> | undefined)?.['config.yaml'])) as typeof config;
+    config = parse(configTextOf(objects)) as typeof config;
   });
 
   it('builds, and every object passes its schema and has no unknown field', () => {
@@ -153,6 +182,27 @@ describe.skipIf(!runKubectl).each(OVERLAYS)('kustomize overlay %s', (overlay: Ov
     }
     for (const pdb of pdbs) expect(pdb.spec?.maxUnavailable).toBe(1);
   });
+
+  it.skipIf(!built)('carries a config that passes `otp-courier config check` (with stand-in secrets)', async () => {
+    const secrets = await mkdtemp(join(tmpdir(), 'otp-overlay-secrets-'));
+    try {
+      const key = randomBytes(32).toString('base64');
+      const standIns: Record<string, string> = {
+        OTP_KEY_1: key,
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+        TWILIO_MESSAGING_SERVICE_SID: `MG${'0'.repeat(32)}`,
+      };
+      const [example] = await readObjects('deploy/kubernetes/secret.example.yaml');
+      for (const name of Object.keys(example?.stringData ?? {})) await writeFile(join(secrets, name), standIns[name] ?? `stand-in-${name.toLowerCase()}`);
+      const file = join(secrets, 'config.yaml');
+      await writeFile(file, configTextOf(objects).replaceAll('/etc/otp-courier/secrets/', `${secrets}/`));
+      const result = await run(process.execPath, [CLI, 'config', 'check', '--config', file]).catch((e: { stdout?: string; stderr?: string }) => e);
+      expect('code' in result ? result.code : 0, `${result.stdout ?? ''}${result.stderr ?? ''}`).toBe(0);
+    } finally {
+      await rm(secrets, { recursive: true, force: true });
+    }
+  });
 });
 
 describe.skipIf(!runKubectl)('production overlay extras', () => {
@@ -201,10 +251,60 @@ describe.skipIf(!runKubectl)('production overlay extras', () => {
     }
   });
 
+  it('scales on every shard of the queue (SPEC §10): the backlog summed over shards, the oldest age of any', () => {
+    const [scaled] = ofKind<IScaledObject>(objects, 'ScaledObject');
+    const query = (name: string) => scaled?.spec.triggers.find((t) => t.name === name)?.metadata.query ?? '';
+    // Every worker reports every shard's gauges: one value per queue first, then over the queues.
+    expect(query('backlog')).toMatch(/^sum\(max by \(queue\) \(otp_queue_jobs\{.*state="waiting".*\}\)\)$/);
+    expect(query('oldest-waiting-age')).toMatch(/^max\(otp_queue_oldest_waiting_age_seconds\{.*\}\)$/);
+    for (const name of ['backlog', 'oldest-waiting-age']) {
+      const matcher = /queue=~"([^"]+)"/.exec(query(name))?.[1];
+      if (!matcher) throw new Error(`${name}: no queue=~ matcher`);
+      const queue = new RegExp(`^(?:${matcher})$`); // PromQL anchors =~ at both ends
+      for (const q of ['otp', 'otp-0of3', 'otp-5of6', 'otp-12of16']) expect(queue.test(q), `${name} ${q}`).toBe(true);
+      for (const q of ['otp-dead', 'otp-0of6-dead', 'other', 'otp-x']) expect(queue.test(q), `${name} ${q}`).toBe(false);
+    }
+  });
+
   it('enforces the restricted Pod Security Standard on its namespace', () => {
     const [namespace] = objects.filter((o) => o.kind === 'Namespace');
     expect(namespace?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
     for (const o of objects.filter((x) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe(namespace?.metadata.name);
+  });
+});
+
+describe.skipIf(!runKubectl)('cluster overlay extras', () => {
+  type Config = { redis?: { url?: string; cluster?: string[]; prefix?: string }; queue?: { shards?: number } & Record<string, unknown> } & Record<string, unknown>;
+  let objects: K8sObject[];
+  let config: Config;
+  beforeAll(async () => {
+    objects = await buildOverlay('cluster');
+    config = parse(configTextOf(objects)) as Config;
+  });
+
+  it('points at Redis Cluster seeds and spreads the queue over 6 shards, two per master of three', () => {
+    expect(config.redis?.url).toBeUndefined();
+    expect(config.redis?.cluster?.length).toBeGreaterThanOrEqual(1);
+    expect(config.redis?.cluster?.[0]).toBe('${file:/etc/otp-courier/secrets/REDIS_URL}');
+    expect(config.queue?.shards).toBe(6);
+    expect((config.queue?.shards ?? 0) % 3).toBe(0);
+  });
+
+  it('differs from the base config only in redis (seeds) and queue.shards', async () => {
+    const base = (await readYamlFile('deploy/kubernetes/base/config.yaml')) as Config;
+    const { redis, queue, ...rest } = config;
+    const { redis: baseRedis, queue: baseQueue, ...baseRest } = base;
+    expect(rest).toEqual(baseRest);
+    const { shards, ...queueRest } = queue ?? {};
+    expect(shards).toBeGreaterThan(1);
+    expect(queueRest).toEqual(baseQueue);
+    expect(redis?.prefix).toBe(baseRedis?.prefix);
+  });
+
+  it('keeps the production overlay around it: namespace, monitoring and KEDA', async () => {
+    const production = await buildOverlay('production');
+    const kinds = (list: K8sObject[]) => list.map((o) => `${o.kind}/${o.metadata.name.replace(/-[a-z0-9]{10}$/, '')}`).sort();
+    expect(kinds(objects)).toEqual(kinds(production));
   });
 });
 
