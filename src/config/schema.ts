@@ -143,6 +143,18 @@ export const limitsSchema = z.strictObject({
       perPrefix: windowSchema.extend({ digits: z.number().int().min(1).max(15).default(8) }).optional(),
       /** SPEC §12: per destination country; `default` for every country, ISO 3166 alpha-2 keys override it. */
       perCountry: z.record(z.string().regex(/^(default|[A-Z]{2})$/, '"default" or ISO 3166 alpha-2, upper case'), windowSchema).optional(),
+      /**
+       * SPEC §12: a prefix whose codes are used (`/v1/verified`, Logto's webhooks) less often than `ratio`
+       * after `minSends` sends in the window is refused for `blockSeconds` (429, limit `conversion`).
+       * The prefix is `perPrefix.digits` long when perPrefix is set, else `digits` (default 8).
+       */
+      minConversion: z
+        .strictObject({ ratio: z.number().gt(0).max(1), minSends: positiveInt, windowSeconds: windowSchema.shape.windowSeconds, blockSeconds: positiveInt.max(MAX_TTL_LIMIT_SECONDS * 30), digits: z.number().int().min(1).max(15).optional() })
+        .optional(),
+    })
+    .refine((s) => !(s.perPrefix && s.minConversion?.digits !== undefined && s.minConversion.digits !== s.perPrefix.digits), {
+      path: ['minConversion', 'digits'],
+      message: 'must equal perPrefix.digits (the prefix is the same for both; omit it)',
     })
     .prefault({}),
   /** SPEC §12: a request refused by a limit gets the same 200 as an accepted one (no account enumeration); counted, never sent. @default false */
