@@ -99,9 +99,9 @@ const runOnce = async (ctx: ScenarioContext, events: readonly PumpingEvent[], li
  * (i) SMS pumping: bots request thousands of codes to three premium prefixes (many numbers, many
  * IPs, never used), and as many again spread over 400 prefixes of one country (each under
  * `minSends`), mixed with users over hundreds of prefixes who use 80 % of their codes. Played
- * once without limits (what an unprotected sender sends) and once with the recommended config
- * (perPrefix, perCountry, minConversion). Producers only: what is enqueued is what would be sent.
- * Targets: attack SMS below 5 % of the unprotected run's, normal traffic refused below 0.5 %.
+ * once without limits (what an unprotected sender sends), once with the recommended config
+ * (perPrefix, perCountry, minConversion) and once with it but minConversion (what that adds).
+ * Producers only: what is enqueued is what would be sent. Targets: attack SMS below 5 % of the unprotected run's, normal traffic refused below 0.5 %.
  */
 export const smsPumping = (ctx: ScenarioContext): Promise<ScenarioResult> =>
   timed('i-sms-pumping', async () => {
@@ -111,6 +111,8 @@ export const smsPumping = (ctx: ScenarioContext): Promise<ScenarioResult> =>
     ctx.log(`  ${traffic.events.length} events, ${traffic.normalPrefixes.size} normal prefixes, attack on ${[...traffic.attackPrefixes].join(', ')}`);
     const baseline = await runOnce(ctx, traffic.events, undefined);
     const guarded = await runOnce(ctx, traffic.events, limits);
+    // What minConversion adds: the same limits without it.
+    const velocityOnly = await runOnce(ctx, traffic.events, { ...limits, sms: { ...limits.sms, minConversion: undefined } });
     const { attackSentPct, spreadSentPct, normalRefusedPct } = pumpingFigures(baseline, guarded);
     const failures: string[] = [];
     const refused = baseline.normal.refused + baseline.attack.refused + baseline.spread.refused;
@@ -135,6 +137,7 @@ export const smsPumping = (ctx: ScenarioContext): Promise<ScenarioResult> =>
         spreadSentPct,
         normalRefused: guarded.normal.refused,
         normalRefusedPct,
+        attackSentPctWithoutMinConversion: pumpingFigures(baseline, velocityOnly).attackSentPct,
         prefixBlocks: guarded.blocks,
         refusedBy: guarded.limited,
         conversions: guarded.conversions,
