@@ -2,9 +2,9 @@
  * Chaos runs against real worker processes (the built CLI) and a real Redis.
  *   CHAOS_ONLY=a,c   scenarios to run (a worker-kill, a0 the same with a plain BullMQ worker, b redis-restart,
  *                  c provider-outage, d poison, e sentinel-failover, f network-faults,
- *                  g rolling-deploy, h smtp-tarpit)
+ *                  g rolling-deploy, h smtp-tarpit, i sms-pumping)
  *   CHAOS_SCALE=1    1 = long form; e.g. 0.05 for a quick pass
- *   REDIS_URL        shared Redis for a, c, d, f (else a redis-server from PATH is started); b and e start their own
+ *   REDIS_URL        shared Redis for a, c, d, f, i (else a redis-server from PATH is started); b and e start their own
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -13,7 +13,7 @@ import type { ScenarioResult } from './lib/common.js';
 import { jsonLine, table } from './lib/report.js';
 import { SCENARIOS } from './scenarios/index.js';
 
-const only = (process.env.CHAOS_ONLY ?? 'a,a0,b,c,d,e,f,g,h').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+const only = (process.env.CHAOS_ONLY ?? 'a,a0,b,c,d,e,f,g,h,i').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
 const scale = Number(process.env.CHAOS_SCALE ?? '1');
 if (!(scale > 0)) throw new Error('CHAOS_SCALE must be a positive number');
 const unknown = only.filter((s) => !(s in SCENARIOS));

@@ -5,6 +5,7 @@ import { providerOutage } from './provider-outage.js';
 import { redisRestart } from './redis-restart.js';
 import { rollingDeploy } from './rolling-deploy.js';
 import { sentinelFailover } from './sentinel-failover.js';
+import { smsPumping } from './sms-pumping.js';
 import { smtpTarpit } from './smtp-tarpit.js';
 import { workerKill } from './worker-kill.js';
 
@@ -18,4 +19,5 @@ export const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<Scenari
   f: networkFaults,
   g: rollingDeploy,
   h: smtpTarpit,
+  i: smsPumping,
 };

@@ -114,7 +114,7 @@ export const startIngestRuntime = async (loaded: LoadedConfig, logger: Logger, r
   const { config } = loaded;
   const redis = createRedis(connectionFromConfig(config.redis), 'producer');
   const generation = (l: LoadedConfig) => ({
-    producer: createProducer({ ...producerOptionsFromConfig(l, registry), connection: redis, ...(telemetry && { telemetry }) }),
+    producer: createProducer({ ...producerOptionsFromConfig(l, registry), connection: redis, logger, ...(telemetry && { telemetry }) }),
     receipts: buildReceiptIntake(l, redis, registry, logger),
   });
   const first = generation(loaded);

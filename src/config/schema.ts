@@ -12,10 +12,11 @@ import {
   MAX_DURABILITY_TIMEOUT_MS,
   MAX_TTL_LIMIT_SECONDS,
 } from '../messages/defaults.js';
-import { DEFAULT_RECEIPT_WINDOW_SECONDS, MAX_SUPPRESS_SECONDS } from '../receipts/defaults.js';
+import { DEFAULT_RECEIPT_WINDOW_SECONDS } from '../receipts/defaults.js';
 import { configTemplateSchema, localeTagSchema } from '../templates/schema.js';
 import { ORIGIN_BOUND_DOMAIN } from '../templates/origin-bound.js';
 import { kratosHookSchema, logtoHookSchema, supabaseHookSchema } from './hooks-schema.js';
+import { limitsSchema } from './limits-schema.js';
 import { BUILTIN_DEFAULT_LOCALE } from '../templates/defaults/index.js';
 
 const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
@@ -134,34 +135,6 @@ export const channelConfigSchema = z
       if (name === c.active) ctx.addIssue({ code: 'custom', path: ['fallback', i], message: 'the active connector cannot be its own fallback' });
     });
   });
-
-const windowSchema = z.strictObject({ max: positiveInt, windowSeconds: positiveInt.max(MAX_TTL_LIMIT_SECONDS * 30) });
-
-export const limitsSchema = z.strictObject({
-  /** Per recipient, shared by all producers. Logto's default: 10 per 600 s. */
-  perRecipient: z.strictObject({ max: positiveInt.default(10), windowSeconds: positiveInt.default(600) }).prefault({}),
-  /** Optional per client IP (Logto's `ip`). */
-  perIp: z.strictObject({ max: positiveInt, windowSeconds: positiveInt }).optional(),
-  sms: z
-    .strictObject({
-      allowCountries: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2, upper case')).default([]),
-      denyCountries: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 alpha-2, upper case')).default([]),
-      /** SPEC §12: per number prefix (its first `digits` digits, country code included), shared by all producers. */
-      perPrefix: windowSchema.extend({ digits: z.number().int().min(1).max(15).default(8) }).optional(),
-      /** SPEC §12: per destination country; `default` for every country, ISO 3166 alpha-2 keys override it. */
-      perCountry: z.record(z.string().regex(/^(default|[A-Z]{2})$/, '"default" or ISO 3166 alpha-2, upper case'), windowSchema).optional(),
-    })
-    .prefault({}),
-  /** SPEC §12: a request refused by a limit gets the same 200 as an accepted one (no account enumeration); counted, never sent. @default false */
-  silent: z.boolean().default(false),
-  /** SPEC §12: `observe` counts what the windows would refuse (`otp_limited_total{mode="observe"}`) and refuses nothing. @default enforce */
-  mode: z.enum(['enforce', 'observe']).default('enforce'),
-  /**
-   * After a hard bounce or a complaint receipt, sends to that address are refused for this long
-   * (429, reason `suppressed`). 0 = off. @default 0
-   */
-  suppressBouncedSeconds: z.number().int().min(0).max(MAX_SUPPRESS_SECONDS).default(0),
-});
 
 /** SPEC §8: how long after a message's expiry its receipts are still matched. */
 export const receiptsSchema = z.strictObject({

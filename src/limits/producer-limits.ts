@@ -4,6 +4,7 @@ import type { KeyRing } from '../crypto/key-ring.js';
 import { RateLimitedError } from '../errors/rate-limited-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { Channel } from '../messages/types.js';
+import { conversionGate, conversionPolicy, type MinConversion } from './conversion-limit.js';
 import { ipBucket } from './ip-bucket.js';
 import { createLimitHashingSource, type LimitHashing, type LimitHashingSource } from './limit-key.js';
 import { createSlidingWindow, type WindowLimit, type WindowResult } from './sliding-window.js';
@@ -17,8 +18,9 @@ export type ProducerLimits = {
   /**
    * ISO 3166 alpha-2; empty lists = no restriction. A number with no country is refused when either
    * list is set. `perPrefix`, `perCountry`: SPEC §12 velocity windows, shared by all producers.
+   * `minConversion`: a prefix whose codes are seldom used is blocked (src/limits/conversion-limit.ts).
    */
-  sms?: { allowCountries?: readonly string[]; denyCountries?: readonly string[]; perPrefix?: PrefixLimit; perCountry?: CountryLimits };
+  sms?: { allowCountries?: readonly string[]; denyCountries?: readonly string[]; perPrefix?: PrefixLimit; perCountry?: CountryLimits; minConversion?: MinConversion };
   /** SPEC §12: `observe` counts what the windows would refuse and refuses nothing. @default enforce */
   mode?: LimitMode;
   /** Refuse email to an address a receipt reported as a hard bounce or complaint (the ingest writes the mark). @default false */
@@ -67,12 +69,14 @@ export const createLimitChecker = (redis: Redis | Cluster, { prefix, queue, limi
   };
   const mode = limits.mode ?? 'enforce';
   const observe = mode === 'observe';
-  const velocity = limits.sms?.perPrefix !== undefined || limits.sms?.perCountry !== undefined;
+  const conversion = conversionPolicy(limits.sms, mode);
+  const velocity = limits.sms?.perPrefix !== undefined || limits.sms?.perCountry !== undefined || conversion !== undefined;
   const hitsOf = ({ hashValue, hashRecipient }: LimitHashing, { channel, to, country }: LimitCheck, bucket: string | undefined): ScopedHit[] => [
     // IP buckets are hashed as they are: the recipient normaliser would drop IPv4's dots.
     ...(limits.perIp && bucket ? [{ key: `${base}:ip:${hashValue(bucket)}`, limit: limits.perIp, scope: 'ip' as const, observe }] : []),
     ...(limits.perRecipient ? [{ key: `${base}:to:${channel}:${hashRecipient(to)}`, limit: limits.perRecipient, scope: 'recipient' as const, observe }] : []),
     ...(channel === 'sms' && limits.sms ? smsVelocityHits(base, to, country, limits.sms, observe) : []),
+    ...(channel === 'sms' && conversion ? [conversionGate(prefix, queue, to, conversion)] : []),
   ];
   /** Reports what the windows said; throws when one refused (never in observe mode). */
   const settle = (hits: readonly ScopedHit[], { waitMs, refused, observed }: WindowResult, channel: Channel): void => {

@@ -7,7 +7,7 @@ export type PrefixLimit = WindowLimit & { digits: number };
 export type CountryLimits = { default?: WindowLimit } & Partial<Record<string, WindowLimit>>;
 
 /** Which limit a window belongs to (the `limit` label of `otp_limited_total`). */
-export type LimitName = 'recipient' | 'ip' | 'prefix' | 'country';
+export type LimitName = 'recipient' | 'ip' | 'prefix' | 'country' | 'conversion';
 
 export type ScopedHit = WindowHit & { scope: LimitName };
 

@@ -41,3 +41,14 @@ export const createSendsByCountryCounter = (registry: Registry): Counter<'channe
     help: 'SMS enqueued, by destination country.',
     labelNames: ['channel', 'country'] as const,
   });
+
+/**
+ * Prefix blocks started by `limits.sms.minConversion` (one per block, whichever producer started it),
+ * by the number's country and the mode (`observe`: the prefix would have been blocked).
+ */
+export const createPrefixBlocksCounter = (registry: Registry): Counter<'channel' | 'country' | 'mode'> =>
+  sharedCounter(registry, {
+    name: 'otp_prefix_blocks_total',
+    help: 'Number prefixes blocked for a low conversion ratio (limits.sms.minConversion), by country and mode (enforce, observe).',
+    labelNames: ['channel', 'country', 'mode'] as const,
+  });

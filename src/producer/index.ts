@@ -6,10 +6,9 @@ import { parseKeyRing, type KeyRing } from '../crypto/key-ring.js';
 import { toIssues, ValidationError } from '../errors/validation-error.js';
 import { createLimitChecker, type LimitObserver, type ProducerLimits } from '../limits/producer-limits.js';
 import { isRateLimitedError } from '../errors/rate-limited-error.js';
-import { createConversions } from '../limits/conversions.js';
 import { createLimitHashingSource } from '../limits/limit-key.js';
 import { createEnqueuedCounter } from '../metrics/metrics.js';
-import { createConversionsCounter, createLimitedCounter, createSendsByCountryCounter } from '../metrics/platform-metrics.js';
+import { createLimitedCounter } from '../metrics/platform-metrics.js';
 import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, RETENTION_MARGIN_SECONDS } from '../messages/defaults.js';
 import { messageJobOptions, type JobData, type Outcome } from '../messages/job-data.js';
 import { openShardedQueues, type ShardQueues } from '../messages/sharded-queues.js';
@@ -17,7 +16,8 @@ import { shardedId } from '../messages/shards.js';
 import { createRedis, ensureReady, isRedisInstance, type ConnectionSpec } from '../redis/connection.js';
 import { confirmReplicas } from './durability.js';
 import { assertSameMessage } from './idempotency.js';
-import { sendInputSchema, verifiedInputSchema, type SendInput, type ValidSendInput, type VerifiedInput } from './input.js';
+import { createConversionReport, type ProducerLogger } from './conversion-report.js';
+import { parseVerifiedInput, sendInputSchema, type SendInput, type ValidSendInput, type VerifiedInput } from './input.js';
 import { parseTuning } from './options.js';
 import { createOutcomeWaiter, type WaitOptions, type WaitSlot } from './wait.js';
 import { createReceiptStore } from '../tracking/store.js';
@@ -27,6 +27,7 @@ export type { SendInput, VerifiedInput } from './input.js';
 export type { Outcome } from '../messages/job-data.js';
 export type { ProducerLimits } from '../limits/producer-limits.js';
 export type { WaitOptions, WaitSlot } from './wait.js';
+export type { ProducerLogger } from './conversion-report.js';
 export type { MessageStatus } from './status.js';
 export type { ReceiptStatus } from '../receipts/types.js';
 export { ValidationError, isValidationError } from '../errors/validation-error.js';
@@ -56,8 +57,10 @@ export type ProducerOptions = {
   durability?: { replicas: number; timeoutMs: number };
   /** Most `waitFor` calls (and reserved places) at once; one more throws WaitCapacityError. @default 1000 */
   maxWaiters?: number;
-  /** prom-client registry for `otp_messages_enqueued_total` and `otp_conversions_total`. */
+  /** prom-client registry for `otp_messages_enqueued_total`, the limit and conversion counters (README, metrics). */
   registry?: Registry;
+  /** Told of each prefix block `limits.sms.minConversion` starts ("prefix blocked", with prefix and country). @default none */
+  logger?: ProducerLogger;
   /** Producer-side limits (per recipient, per IP, SMS countries, prefixes and velocity; `mode`). @default none */
   limits?: ProducerLimits;
   /**
@@ -86,8 +89,9 @@ export type Producer = {
   /** Resolves with the outcome once final, or `pending` at the timeout. Throws WaitCapacityError when `maxWaiters` are waiting. */
   waitFor(id: string, options?: WaitOptions): Promise<Outcome>;
   /**
-   * SPEC §12: reports that the last code sent to `to` was used. `converted` is false when no live code
-   * was pending for it (none sent lately, or already reported). Throws ValidationError on bad input.
+   * SPEC §12: reports that the last code sent to `to` (or the code of message `id`) was used.
+   * `converted` is false when no live code was pending for it (none sent lately, already reported,
+   * an unknown or expired id, or a newer code sent since). Throws ValidationError on bad input.
    */
   verified(input: VerifiedInput): Promise<{ converted: boolean }>;
   /** SPEC §8: the outcome, the latest receipt (`none` until one came) and the provider of message `id`. */
@@ -123,12 +127,10 @@ export const createProducer = (options: ProducerOptions): Producer => {
   const queues = openShardedQueues(redis, { name, prefix, count: shards, telemetry: options.telemetry });
   const hashing = createLimitHashingSource(redis, { prefix, queue: name, ring });
   const limited = options.registry ? createLimitedCounter(options.registry) : undefined;
-  const byCountry = options.registry ? createSendsByCountryCounter(options.registry) : undefined;
   const observer: LimitObserver = (limit, mode, channel) => limited?.inc({ channel, limit, mode });
   const checkLimits = options.limits ? createLimitChecker(redis, { prefix, queue: name, limits: options.limits, ring, hashing }, observer) : undefined;
   const enqueued = options.registry ? createEnqueuedCounter(options.registry) : undefined;
-  const conversions = createConversions(redis, hashing, { prefix, queue: name });
-  const converted = options.registry ? createConversionsCounter(options.registry) : undefined;
+  const conversions = createConversionReport(redis, hashing, { prefix, queue: name, limits: options.limits, registry: options.registry, logger: options.logger });
   const receipts = createReceiptStore(redis, prefix);
   const waiter = createOutcomeWaiter({ connection: redis, queuesOf: (id) => queues.forId(id), maxWaiters, ready: () => ensureReady(redis) });
   /** The recipient's shard (one recipient, one shard: its limits and idempotency keys stay exact). */
@@ -182,20 +184,15 @@ export const createProducer = (options: ProducerOptions): Producer => {
       // Another send with the same key got there first (between the check above and the add).
       if (job.id && job.id !== id) return duplicateOf(shard, job.id, message);
       enqueued?.inc({ channel: message.channel, type: message.type, source: message.source ?? 'api' }); // stored, whatever WAIT says next
-      if (message.channel === 'sms') byCountry?.inc({ channel: 'sms', country: message.country ?? 'unknown' });
-      // The conversion mark is a signal, not part of the message: losing it never fails the send.
-      await conversions.noteSent(message.channel, message.to, id, lifetimeMs).catch(() => undefined);
+      await conversions.sent({ channel: message.channel, to: message.to, id, ttlMs: lifetimeMs, country: message.country });
       await confirmReplicas(redis, queue.toKey(id), durability);
       return { id, duplicate: false };
     },
     async verified(input) {
-      const parsed = verifiedInputSchema.safeParse(input);
+      const parsed = parseVerifiedInput(input);
       if (!parsed.success) throw new ValidationError(toIssues(parsed.error));
-      const { channel, to, country } = parsed.data;
       await ensureReady(redis);
-      const { converted: used } = await conversions.record(channel, to);
-      if (used) converted?.inc({ channel, country: country ?? 'unknown' });
-      return { converted: used };
+      return conversions.verified(parsed.data);
     },
     waitFor: (id, waitOptions) => waiter.waitFor(id, waitOptions),
     async status(id) {

@@ -43,8 +43,8 @@ export const sendInputSchema = z
 
 export type SendInput = z.input<typeof sendInputSchema>;
 
-/** What `producer.verified` accepts (SPEC §12): the recipient whose last code was used, normalised as `send` does. */
-export const verifiedInputSchema = z
+/** `producer.verified({channel, to})` (SPEC §12): the recipient whose last code was used, normalised as `send` does. */
+export const verifiedRecipientSchema = z
   .strictObject({ channel: channelSchema, to: z.string().trim().min(1, 'required').max(320) })
   .transform((input, ctx) => {
     if (input.channel === 'email') {
@@ -56,7 +56,17 @@ export const verifiedInputSchema = z
     return { ...input, to: phone?.e164 ?? input.to, country: phone?.country };
   });
 
+/** `producer.verified({id})` (SPEC §12): the code of the message `send` returned this id for was used. */
+export const verifiedIdSchema = z.strictObject({ id: z.uuid({ error: 'must be the id send returned (a UUID)' }) });
+
+export const verifiedInputSchema = z.union([verifiedRecipientSchema, verifiedIdSchema]);
+
+/** Either form; the one meant is told by the presence of `id`, so the issues name that form's fields. */
+export const parseVerifiedInput = (input: unknown) =>
+  typeof input === 'object' && input !== null && 'id' in input ? verifiedIdSchema.safeParse(input) : verifiedRecipientSchema.safeParse(input);
+
 export type VerifiedInput = z.input<typeof verifiedInputSchema>;
+export type ValidVerifiedInput = z.output<typeof verifiedInputSchema>;
 export type ValidSendInput = z.output<typeof sendInputSchema>;
 
 /** `+44 20 7946 0958` → `{ e164: '+442079460958', country: 'GB' }`; undefined when not a valid number. */

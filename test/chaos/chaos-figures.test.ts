@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { faultSchedule, scheduleMs, whereInSchedule, type Timeline } from '../../chaos/lib/fault-schedule.js';
 import { failoverFigures, type Post } from '../../chaos/lib/ingest-load.js';
+import { emptyCounts, pumpingFigures, pumpingLimits, pumpingTraffic } from '../../chaos/lib/pumping.js';
+import { numberPrefix } from '../../src/limits/sms-velocity.js';
 
 /** The chaos harness's own bookkeeping for scenarios (e) and (f). */
 const post = (startedAt: number, endedAt: number, status: Post['status'], code = `c${startedAt}`): Post => ({ code, startedAt, endedAt, status });
@@ -73,5 +75,42 @@ describe('fault schedule (f)', () => {
     expect(whereInSchedule(timeline, 50)).toBe('before the faults');
     expect(whereInSchedule(timeline, 400)).toBe('redis:stall +300 ms');
     expect(whereInSchedule(timeline, 1350)).toBe('both:pass +250 ms, after redis:stall');
+  });
+});
+
+describe('SMS pumping traffic and figures (i)', () => {
+  const traffic = pumpingTraffic({ normalUsers: 2000, attackSends: 1000, spreadSends: 500, spreadPrefixes: 100, prefixesPerCountry: 20, conversion: 0.8, seed: 3 });
+
+  it('is the same for a seed; users and bots over disjoint prefixes; bots never convert; about 80 % of users do', () => {
+    expect(pumpingTraffic({ normalUsers: 2000, attackSends: 1000, spreadSends: 500, spreadPrefixes: 100, prefixesPerCountry: 20, conversion: 0.8, seed: 3 }).events).toEqual(traffic.events);
+    const byKind = (kind: string) => traffic.events.filter((e) => e.kind === kind);
+    expect([byKind('normal').length, byKind('attack').length, byKind('spread').length]).toEqual([2000, 1000, 500]);
+    expect(traffic.attackPrefixes.size).toBe(3);
+    for (const e of byKind('attack')) expect(traffic.attackPrefixes.has(numberPrefix(e.to, 8))).toBe(true);
+    for (const e of [...byKind('attack'), ...byKind('spread')]) {
+      expect(traffic.normalPrefixes.has(numberPrefix(e.to, 8))).toBe(false);
+      expect(e.converts).toBeUndefined();
+    }
+    const converting = byKind('normal').filter((e) => e.converts).length / 2000;
+    expect(converting).toBeGreaterThan(0.75);
+    expect(converting).toBeLessThan(0.85);
+    expect(new Set(byKind('attack').map((e) => e.ip)).size).toBeGreaterThan(900);
+  });
+
+  it('sizes the recommended limits to the normal traffic', () => {
+    const limits = pumpingLimits(traffic, 120);
+    expect(limits.sms?.minConversion).toEqual({ ratio: 0.2, minSends: 20, windowSeconds: 120, blockSeconds: 120 });
+    expect(limits.sms?.perPrefix?.max).toBeGreaterThanOrEqual(2 * traffic.busiestPrefix);
+    expect(limits.sms?.perCountry?.US?.max).toBe(Math.max(100, 2 * (traffic.normalByCountry.US ?? 0)));
+    expect(limits.sms?.perCountry?.KG).toBeUndefined(); // the spread attack's country gets the default
+  });
+
+  it.each([
+    { name: 'nothing refused', guarded: { attack: [3000, 0], spread: [500, 0], normal: [2000, 0] }, want: { attackSentPct: 100, spreadSentPct: 100, normalRefusedPct: 0 } },
+    { name: 'attack cut, a few users refused', guarded: { attack: [63, 2937], spread: [100, 400], normal: [1998, 2] }, want: { attackSentPct: 2.1, spreadSentPct: 20, normalRefusedPct: 0.1 } },
+  ])('figures: $name', ({ guarded, want }) => {
+    const counts = (c: typeof guarded) => ({ ...emptyCounts(), ...Object.fromEntries(Object.entries(c).map(([k, [sent, refused]]) => [k, { sent: sent!, refused: refused! }])) });
+    const baseline = counts({ attack: [3000, 0], spread: [500, 0], normal: [2000, 0] });
+    expect(pumpingFigures(baseline, counts(guarded))).toEqual(want);
   });
 });

@@ -85,4 +85,12 @@ describe('chaos (short form)', () => {
     expect(r.figures.slowPending).toBe(0);
     expect(r.figures.fastDelivered).toBe(r.figures.fast);
   }, 90_000);
+
+  it('(i) SMS pumping over premium prefixes and spread over a country, mixed with converting users: attack sends < 5 %, normal refused < 0.5 %', async () => {
+    const r = await SCENARIOS.i!(ctx());
+    expectOk(r);
+    expect(r.figures.attackSentPct).toBeLessThan(5);
+    expect(r.figures.normalRefusedPct).toBeLessThan(0.5);
+    expect(r.figures.prefixBlocks).toBeGreaterThanOrEqual(3);
+  }, 90_000);
 });

@@ -32,7 +32,7 @@ describe('alert rules', () => {
     ).toEqual(groups);
   });
 
-  it('cover the SLO burn rates, the queue, dead letters, providers, missing workers and delivery receipts', () => {
+  it('cover the SLO burn rates, the queue, dead letters, providers, missing workers, delivery receipts and SMS pumping', () => {
     expect(alerts.map((a) => a.alert).sort()).toEqual([
       'OtpChannelDown',
       'OtpDeadLettersGrowing',
@@ -41,11 +41,14 @@ describe('alert rules', () => {
       'OtpDeliveryRateLow',
       'OtpIngestDown',
       'OtpNoWorkerUp',
+      'OtpPrefixBlocked',
       'OtpProviderDown',
       'OtpProviderFailing',
       'OtpQueueOldestWaitingTooOld',
       'OtpReceiptsForged',
       'OtpReceiptsMissing',
+      'OtpSmsConversionLow',
+      'OtpSmsCountrySurge',
     ]);
     const records = [...recordingRuleNames(groups)];
     for (const window of ['5m', '30m', '1h', '2h', '6h', '1d', '3d']) expect(records).toContain(`otp:messages_delivered:ratio_rate${window}`);
@@ -64,7 +67,7 @@ describe('alert rules', () => {
     }
   });
 
-  it('only use SPEC §6 metrics, our recording rules, process/nodejs defaults and up', () => {
+  it('only use SPEC §6, §8 and §12 metrics, our recording rules, process/nodejs defaults and up', () => {
     const recorded = recordingRuleNames(groups);
     for (const rule of groups.flatMap((g) => g.rules)) {
       const names = metricNamesIn(rule.expr);

@@ -19,6 +19,7 @@ describe.skipIf(!binary)('limits on Redis Cluster', () => {
   let admin: Redis;
   let producer: Producer;
   let sealedProducer: Producer;
+  let conversionProducer: Producer;
 
   beforeAll(async () => {
     dir = await tempDir();
@@ -43,10 +44,18 @@ describe.skipIf(!binary)('limits on Redis Cluster', () => {
       encryptionKeys: { current: 'k1', keys: { k1: generateKey() } },
       limits: { perRecipient: { max: 2, windowSeconds: 60 }, perIp: { max: 10, windowSeconds: 60 } },
     });
+    conversionProducer = createProducer({
+      connection: { cluster: [url] },
+      queue: unique('q'),
+      prefix: `{${unique('c')}}`,
+      encryptionKeys: { current: 'k1', keys: { k1: generateKey() } },
+      limits: { sms: { perPrefix: { max: 100, windowSeconds: 60, digits: 8 }, minConversion: { ratio: 0.5, minSends: 3, windowSeconds: 60, blockSeconds: 60 } } },
+    });
   });
   afterAll(async () => {
     await producer?.close();
     await sealedProducer?.close();
+    await conversionProducer?.close();
     admin?.disconnect();
     if (child && child.exitCode === null) {
       const gone = new Promise((r) => child.once('exit', r));
@@ -72,5 +81,15 @@ describe.skipIf(!binary)('limits on Redis Cluster', () => {
     await send();
     await send();
     await expect(send()).rejects.toMatchObject({ name: 'RateLimitedError', scope: 'recipient' });
+  });
+
+  it('minConversion: the pending and id marks, the prefix windows and the block key share the queue\'s slot', async () => {
+    const send = (n: number) => conversionProducer.send({ channel: 'sms', to: `+1415555010${n}`, type: 'SignIn', payload: { code: '1' } });
+    const { id } = await send(0);
+    expect(await conversionProducer.verified({ id })).toEqual({ converted: true });
+    await send(1);
+    expect(await conversionProducer.verified({ channel: 'sms', to: '+14155550101' })).toEqual({ converted: true });
+    for (const n of [2, 3, 4]) await send(n);
+    await expect(send(5)).rejects.toMatchObject({ name: 'RateLimitedError', scope: 'conversion' });
   });
 });

@@ -70,6 +70,22 @@ describe('sliding window (one Lua script, real Redis)', () => {
     expect(refused.stale).toBeUndefined();
   });
 
+  it('a gate refuses while its key lives (with its remaining life) and records nothing; an observe gate only reports', async () => {
+    const base = `{${unique('sw')}}`;
+    const [gate, k] = [`${base}:block`, `${base}:k`];
+    const limit = { max: 5, windowSeconds: 60 };
+    expect(await window.hit([{ key: gate, gate: true }, { key: k, limit }], 'a')).toEqual({ waitMs: 0, refused: undefined });
+    await redis.set(gate, '1', 'PX', 30_000);
+    const refused = await window.hit([{ key: k, limit }, { key: gate, gate: true }], 'b');
+    expect(refused.refused).toBe(1);
+    expect(refused.waitMs).toBeGreaterThan(29_000);
+    expect(refused.waitMs).toBeLessThanOrEqual(30_000);
+    expect(await redis.zrange(k, '0', '-1')).toEqual(['a']);
+    expect(await window.hit([{ key: gate, gate: true, observe: true }, { key: k, limit }], 'c')).toEqual({ waitMs: 0, refused: undefined, observed: [0] });
+    expect(await redis.zrange(k, '0', '-1')).toEqual(['a', 'c']);
+    expect(await redis.type(gate)).toBe('string'); // never written as a window
+  });
+
   it('no hits: allowed without a Redis call', async () => {
     expect(await window.hit([], 'x')).toEqual({ waitMs: 0, refused: undefined });
   });

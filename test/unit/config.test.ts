@@ -118,6 +118,17 @@ describe('config', () => {
     );
   });
 
+  it('limits.sms.minConversion: parsed with its bounds; its digits must agree with perPrefix', () => {
+    const minConversion = { ratio: 0.2, minSends: 50, windowSeconds: 3600, blockSeconds: 3600 };
+    expect(parseConfig({ limits: { sms: { minConversion } } }, registry, {}).config.limits.sms.minConversion).toEqual(minConversion);
+    expect(issuesOf({ limits: { sms: { minConversion: { ...minConversion, digits: 6 }, perPrefix: { max: 20, windowSeconds: 3600, digits: 6 } } } })).toEqual([]);
+    expect(issuesOf({ limits: { sms: { minConversion: { ...minConversion, digits: 6 }, perPrefix: { max: 20, windowSeconds: 3600 } } } })).toEqual([
+      'limits.sms.minConversion.digits: must equal perPrefix.digits (the prefix is the same for both; omit it)',
+    ]);
+    expect(issuesOf({ limits: { sms: { minConversion: { ...minConversion, ratio: 0 } } } })).toHaveLength(1);
+    expect(issuesOf({ limits: { sms: { minConversion: { ratio: 0.2, minSends: 50 } } } }).map((i) => i.split(':')[0])).toEqual(['limits.sms.minConversion.windowSeconds', 'limits.sms.minConversion.blockSeconds']);
+  });
+
   it('rejects a language tag that is not BCP 47 as a config error, not a start-up crash', () => {
     expect(
       issuesOf({

@@ -16,6 +16,7 @@ const FAMILY: [Error, string, string][] = [
   [new ValidationError([{ path: 'to', message: 'required (string)' }]), 'ValidationError', 'invalid input: to: required (string)'],
   [new ConfigError([{ path: '', message: 'x' }]), 'ValidationError', 'invalid config: (root): x'],
   [new RateLimitedError('ip', 1500), 'RateLimitedError', 'too many messages for this ip; retry in 2 s'],
+  [new RateLimitedError('conversion', 3_600_000), 'RateLimitedError', 'codes sent to this number prefix are seldom used; blocked for 3600 s'],
   [new IdempotencyConflictError(), 'IdempotencyConflictError', 'idempotency key already used for a different message (channel, recipient or type differ); use a new key'],
   [new DurabilityError(1, 0), 'DurabilityError', '0 of 1 replicas confirmed: the job may be stored; a retry with the same idempotencyKey is safe'],
   [new DurabilityError(1, undefined), 'DurabilityError', 'could not confirm replication: the job may be stored; a retry with the same idempotencyKey is safe'],

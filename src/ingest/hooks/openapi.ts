@@ -51,10 +51,11 @@ export const PLATFORM_ROUTE_DOCS: ReadonlyMap<string, RouteDoc> = new Map<string
     security: 'none',
   }],
   ['POST /v1/verified', {
-    summary: 'Report that the last code sent to a recipient was used (SPEC §12)',
+    summary: 'Report that the last code sent to a recipient, or the code of a message id, was used (SPEC §12)',
+    description: '`{channel, to}`: the last code sent to `to`. `{id}`: the code of the message `POST /v1/{channel}` answered with this id, only while it is still its recipient\'s latest code. Only a code that was sent and still live converts, once; conversions feed `limits.sms.minConversion`.',
     tags: ['platforms'],
     body: { schema: verifiedBodySchema, example: { channel: 'sms', to: '+14155550123' } },
-    responses: { 200: { description: '`converted`: whether a live code was pending for it.', example: { converted: true } }, 400: issues, 401: plainError('Authorization missing or wrong.', 'unauthorized'), 503: plainError('Redis unreachable or slow.', 'unavailable') },
+    responses: { 200: { description: '`converted`: whether a live code was pending for it (false for an unknown or expired id).', example: { converted: true } }, 400: issues, 401: plainError('Authorization missing or wrong.', 'unauthorized'), 503: plainError('Redis unreachable or slow.', 'unavailable') },
     security: 'ingest',
   }],
 ]);

@@ -1,4 +1,4 @@
-/** SPEC §6 and the delivery receipts of §8: the only application metric names (and the histograms' series). */
+/** SPEC §6, the delivery receipts of §8 and the abuse limits of §12: the only application metric names (and the histograms' series). */
 export const SPEC_METRICS = new Set([
   'otp_messages_enqueued_total',
   'otp_messages_total',
@@ -16,6 +16,11 @@ export const SPEC_METRICS = new Set([
   'otp_receipt_failovers_total',
   'otp_receipts_missing_total',
   'otp_receipts_by_country_total',
+  // §12 abuse limits and conversions: from the producers (the ingest); otp_prefix_blocks_total is ours (README).
+  'otp_limited_total',
+  'otp_sends_by_country_total',
+  'otp_conversions_total',
+  'otp_prefix_blocks_total',
 ]);
 
 const HISTOGRAMS = ['otp_delivery_attempt_duration_seconds', 'otp_end_to_end_seconds', 'otp_receipt_latency_seconds'];
@@ -29,6 +34,8 @@ export const LABEL_VALUES: Record<string, ReadonlySet<string>> = {
   channel: new Set(['email', 'sms']),
   status: new Set(['delivered', 'undelivered', 'complained', 'deferred']),
   reason: new Set(['signature', 'unknown_message', 'malformed']),
+  mode: new Set(['enforce', 'observe']),
+  limit: new Set(['recipient', 'ip', 'prefix', 'country', 'conversion']),
 };
 
 /** A SPEC metric, a recording rule of ours, prom-client's process_/nodejs_ defaults, or `up`. */
