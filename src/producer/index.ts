@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Telemetry } from 'bullmq';
 import type { Registry } from 'prom-client';
-import { seal } from '../crypto/envelope.js';
-import { parseKeyRing, type KeyRing } from '../crypto/key-ring.js';
+import { parseKeyRing } from '../crypto/key-ring.js';
 import { toIssues, ValidationError } from '../errors/validation-error.js';
 import { createLimitChecker, type LimitObserver, type ProducerLimits } from '../limits/producer-limits.js';
 import { isRateLimitedError } from '../errors/rate-limited-error.js';
@@ -10,7 +9,7 @@ import { createLimitHashingSource } from '../limits/limit-key.js';
 import { createEnqueuedCounter } from '../metrics/metrics.js';
 import { createLimitedCounter } from '../metrics/platform-metrics.js';
 import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, RETENTION_MARGIN_SECONDS } from '../messages/defaults.js';
-import { messageJobOptions, type JobData, type Outcome } from '../messages/job-data.js';
+import { messageJobOptions, type Outcome } from '../messages/job-data.js';
 import { openShardedQueues, type ShardQueues } from '../messages/sharded-queues.js';
 import { shardedId } from '../messages/shards.js';
 import { createRedis, ensureReady, isRedisInstance, type ConnectionSpec } from '../redis/connection.js';
@@ -18,6 +17,7 @@ import { confirmReplicas } from './durability.js';
 import { assertSameMessage } from './idempotency.js';
 import { createConversionReport, type ProducerLogger } from './conversion-report.js';
 import { parseVerifiedInput, sendInputSchema, type SendInput, type ValidSendInput, type VerifiedInput } from './input.js';
+import { jobDataOf, lifetimeOf } from './job.js';
 import { parseTuning } from './options.js';
 import { createOutcomeWaiter, type WaitOptions, type WaitSlot } from './wait.js';
 import { createReceiptStore } from '../tracking/store.js';
@@ -99,22 +99,6 @@ export type Producer = {
   /** Takes a `waitFor` place ahead (pass it as `slot`), so a caller can refuse work before enqueueing; undefined when all are taken. */
   reserveWait(): WaitSlot | undefined;
   close(): Promise<void>;
-};
-
-/** `expiresAt` as given or the default, refused when past or more than `maxTtlSeconds` ahead. */
-const lifetimeOf = (message: ValidSendInput, now: number, ttlSeconds: number, maxTtlSeconds: number): number => {
-  const expiresAt = message.expiresAt ?? now + ttlSeconds * 1000;
-  if (expiresAt <= now) throw new ValidationError([{ path: 'expiresAt', message: 'is in the past' }]);
-  if (expiresAt - now > maxTtlSeconds * 1000) throw new ValidationError([{ path: 'expiresAt', message: `is more than ${maxTtlSeconds} s ahead` }]);
-  return expiresAt;
-};
-
-/** The job as stored: recipient, payload and IP sealed with `ring` when there is one. */
-const jobDataOf = (message: ValidSendInput, stamp: { id: string; enqueuedAt: number; expiresAt: number }, ring: KeyRing | undefined): JobData => {
-  const { channel, type } = message;
-  const body = { to: message.to, payload: message.payload, ...(message.ip && { ip: message.ip }) };
-  const binding = { id: stamp.id, channel, type, expiresAt: stamp.expiresAt };
-  return { v: 1, ...stamp, channel, type, ...(ring ? { sealed: seal(ring, JSON.stringify(body), binding) } : { body }) };
 };
 
 export const createProducer = (options: ProducerOptions): Producer => {

@@ -114,4 +114,16 @@ describe('changing queue.shards: drain, then switch', () => {
       redis.disconnect();
     }
   });
+
+  it('a used code reported by its sharded id converts once', async () => {
+    const producer = createProducer(producerOptionsFromConfig(config(`{${unique('v')}}`, 3)));
+    try {
+      const { id } = await producer.send({ channel: 'sms', to: phone(900), type: 'SignIn', payload: { code: '123456' } });
+      expect(shardRefOfId(id).count).toBe(3);
+      expect(await producer.verified({ id })).toEqual({ converted: true });
+      expect(await producer.verified({ id })).toEqual({ converted: false });
+    } finally {
+      await producer.close();
+    }
+  });
 });

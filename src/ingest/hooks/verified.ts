@@ -9,7 +9,7 @@ import { invalid } from '../errors.js';
 const recipientBodySchema = z.strictObject({ channel: z.enum(['email', 'sms']), to: z.string() });
 
 /** SPEC §12 `POST /v1/verified {id}`: the id the send was answered with. */
-const idBodySchema = z.strictObject({ id: z.string().meta({ description: 'The id the send was answered with (a UUID).' }) });
+const idBodySchema = z.strictObject({ id: z.string().meta({ description: 'The id the send was answered with (a UUID; `s<i>of<N>-<uuid>` with shards).' }) });
 
 /** Either form (the OpenAPI body); a body is read as the `{id}` form when it has an `id`. */
 export const verifiedBodySchema = z.union([recipientBodySchema, idBodySchema]);
