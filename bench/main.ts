@@ -19,8 +19,9 @@ import { smtp } from './scenarios/smtp.js';
 import { ingest } from './scenarios/ingest.js';
 import { memory } from './scenarios/memory.js';
 import { scale } from './scenarios/scale.js';
+import { shards } from './scenarios/shards.js';
 
-const SCENARIOS: readonly Scenario[] = [ceiling, latency, smtp, ingest, memory, scale];
+const SCENARIOS: readonly Scenario[] = [ceiling, latency, smtp, ingest, memory, scale, shards];
 
 const main = async (): Promise<number> => {
   const env = readBenchEnv();

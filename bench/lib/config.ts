@@ -10,6 +10,8 @@ export type CourierConfigOptions = {
   concurrency: number;
   prefix?: string;
   queue?: string;
+  /** `queue.shards` (SPEC §10); left out (the default, 1) when not given. */
+  shards?: number;
   /** `http-sms` connector POSTing here. */
   smsEndpoint?: string;
   /** `smtp` connector (pooled) to this port on 127.0.0.1. */
@@ -28,7 +30,7 @@ export const BENCH_EMAIL = { subject: 'Your sign-in code', content: 'Your code i
  */
 export const courierConfig = (o: CourierConfigOptions): Record<string, unknown> => ({
   redis: { ...(o.cluster ? { cluster: o.redisUrls } : { url: o.redisUrls[0] }), prefix: o.prefix ?? '{otp}' },
-  queue: { name: o.queue ?? 'otp', concurrency: o.concurrency },
+  queue: { name: o.queue ?? 'otp', concurrency: o.concurrency, ...(o.shards !== undefined && { shards: o.shards }) },
   ...(o.smsEndpoint && { sms: { active: 'sink', connectors: { sink: { provider: 'http-sms', config: { endpoint: o.smsEndpoint } } } } }),
   ...(o.emailEndpoint && { email: { active: 'sink', connectors: { sink: { provider: 'http-email', config: { endpoint: o.emailEndpoint } } } } }),
   ...(o.smtpPort && {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { spawnAndStart, stopAll, waitForDrain, type Drained, type SpawnOptions } from './children.js';
 import type { ChildSpec } from './protocol.js';
-import { loadDelta, type BenchRedis, type RedisLoad } from './redis.js';
+import { loadDelta, sumLoads, type BenchRedis, type RedisLoad } from './redis.js';
 
 export type DrainRun = {
   /** Empties Redis and pre-fills the queue; runs before any worker starts. */
@@ -16,6 +16,8 @@ export type DrainRun = {
 
 export type DrainResult = Drained & {
   redis: RedisLoad;
+  /** The same Redis work per node, in the order of `redis.urls` (one entry for a standalone Redis). */
+  redisPerNode: RedisLoad[];
   /** Worker CPU per job over the drain (all worker processes, user + system), µs. */
   workerCpuUsPerJob: number;
   /** Per job over the drain: Redis commands (including inside scripts), script calls, CPU µs. */
@@ -29,15 +31,18 @@ export const runDrain = async ({ prepare, specs, total, timeoutMs, spawn, redis 
   await prepare();
   const children = await spawnAndStart(specs, spawn);
   try {
-    const before = await redis.load();
+    const before = await redis.loadPerNode();
     const cpuBefore = (await Promise.all(children.map((c) => c.stats()))).reduce((sum, s) => sum + s.cpuUs, 0);
     const drained = await waitForDrain(children, total, timeoutMs);
-    const load = loadDelta(before, await redis.load());
+    const after = await redis.loadPerNode();
+    const perNode = after.map((a, i) => loadDelta(before[i] ?? a, a));
+    const load = sumLoads(perNode);
     const cpuAfter = drained.perChild.reduce((sum, s) => sum + s.cpuUs, 0);
     return {
       ...drained,
       workerCpuUsPerJob: Math.round((cpuAfter - cpuBefore) / total),
       redis: load,
+      redisPerNode: perNode,
       commandsPerJob: Math.round((10 * load.commands) / total) / 10,
       scriptsPerJob: Math.round((10 * load.scripts) / total) / 10,
       redisCpuUsPerJob: Math.round((1e6 * load.cpuSeconds) / total),

@@ -19,6 +19,8 @@ export type BenchRedis = {
   usedMemory(): Promise<number>;
   /** Commands served (since the last `flush`) and CPU used (since start), summed over the nodes: subtract two readings. */
   load(): Promise<RedisLoad>;
+  /** The same, per node, in the order of `urls` (a cluster's masters each on their own). */
+  loadPerNode(): Promise<RedisLoad[]>;
   stop(): Promise<void>;
 };
 
@@ -34,14 +36,15 @@ export const findRedis = async (): Promise<RedisBinaries> => {
 
 /**
  * Work Redis did: commands (every call, including those a script makes), script calls (EVALSHA,
- * FCALL…: BullMQ's moves are scripts) and CPU seconds (user + sys).
+ * FCALL…: BullMQ's moves are scripts), CPU seconds (user + sys) and reads from client sockets
+ * (`total_reads_processed`: about one per round trip, a pipeline or a script call being one).
  */
-export type RedisLoad = { commands: number; scripts: number; cpuSeconds: number };
+export type RedisLoad = { commands: number; scripts: number; cpuSeconds: number; reads: number };
 
 const SCRIPT_COMMANDS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 
 const loadOf = async (r: Redis): Promise<RedisLoad> => {
-  const [commandstats, cpu] = await Promise.all([r.info('commandstats'), r.info('cpu')]);
+  const [commandstats, cpu, stats] = await Promise.all([r.info('commandstats'), r.info('cpu'), r.info('stats')]);
   const calls = [...commandstats.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)]
     .map((m) => ({ name: m[1] ?? '', calls: Number(m[2]) }))
     .filter((c) => !/^(info|config|flushall|cluster)/.test(c.name));
@@ -50,6 +53,7 @@ const loadOf = async (r: Redis): Promise<RedisLoad> => {
     commands: calls.reduce((sum, c) => sum + c.calls, 0),
     scripts: calls.filter((c) => SCRIPT_COMMANDS.has(c.name)).reduce((sum, c) => sum + c.calls, 0),
     cpuSeconds: seconds('used_cpu_user') + seconds('used_cpu_sys'),
+    reads: Number(/^total_reads_processed:(\d+)/m.exec(stats)?.[1] ?? 0),
   };
 };
 
@@ -57,6 +61,7 @@ export const loadDelta = (before: RedisLoad, after: RedisLoad): RedisLoad => ({
   commands: after.commands - before.commands,
   scripts: after.scripts - before.scripts,
   cpuSeconds: after.cpuSeconds - before.cpuSeconds,
+  reads: after.reads - before.reads,
 });
 
 const flushNodes = async (urls: readonly string[]): Promise<void> =>
@@ -65,11 +70,14 @@ const flushNodes = async (urls: readonly string[]): Promise<void> =>
     await r.config('RESETSTAT');
   }));
 
-const loadOfNodes = async (urls: readonly string[]): Promise<RedisLoad> =>
-  (await onNodes(urls, loadOf)).reduce(
-    (sum, l) => ({ commands: sum.commands + l.commands, scripts: sum.scripts + l.scripts, cpuSeconds: sum.cpuSeconds + l.cpuSeconds }),
-    { commands: 0, scripts: 0, cpuSeconds: 0 },
+/** Several nodes' loads (or deltas) added up. */
+export const sumLoads = (loads: readonly RedisLoad[]): RedisLoad =>
+  loads.reduce(
+    (sum, l) => ({ commands: sum.commands + l.commands, scripts: sum.scripts + l.scripts, cpuSeconds: sum.cpuSeconds + l.cpuSeconds, reads: sum.reads + l.reads }),
+    { commands: 0, scripts: 0, cpuSeconds: 0, reads: 0 },
   );
+
+const loadOfNodes = async (urls: readonly string[]): Promise<RedisLoad> => sumLoads(await onNodes(urls, loadOf));
 
 const onNodes = async <T>(urls: readonly string[], fn: (r: Redis) => Promise<T>): Promise<T[]> =>
   Promise.all(
@@ -95,6 +103,7 @@ export const startStandalone = async (bins: RedisBinaries, appendOnly = false): 
     cluster: false,
     flush: () => flushNodes(urls),
     load: () => loadOfNodes(urls),
+    loadPerNode: () => onNodes(urls, loadOf),
     usedMemory: async () => (await onNodes(urls, memoryOf)).reduce((a, b) => a + b, 0),
     stop: () => server.stop(),
   };
@@ -132,9 +141,25 @@ export const startCluster = async (bins: RedisBinaries, masters = 3): Promise<Be
     cluster: true,
     flush: () => flushNodes(urls),
     load: () => loadOfNodes(urls),
+    loadPerNode: () => onNodes(urls, loadOf),
     usedMemory: async () => (await onNodes(urls, memoryOf)).reduce((a, b) => a + b, 0),
     stop,
   };
+};
+
+/** The hash-slot ranges (inclusive) each node of a cluster serves as master, in the order of `urls`. */
+export const slotRangesPerNode = async (redis: BenchRedis): Promise<[number, number][][]> => {
+  const [first] = redis.urls;
+  if (!redis.cluster || !first) return redis.urls.map(() => [[0, 16_383]]);
+  // CLUSTER SLOTS: [[start, end, [host, port, id], ...replicas], ...]; the first node listed is the master.
+  const [slots = []] = await onNodes([first], (r) => r.cluster('SLOTS'));
+  return redis.urls.map((url) => {
+    const port = Number(new URL(url).port);
+    return slots
+      .filter(([, , master]) => master?.[1] === port)
+      .map(([start, end]): [number, number] => [start, end])
+      .sort((a, b) => a[0] - b[0]);
+  });
 };
 
 const waitFor = async (check: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
