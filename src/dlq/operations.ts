@@ -5,8 +5,8 @@ import { sentMarkerKey } from '../messages/keys.js';
 import { summarize, view, type DeadLetterSummary, type DeadLetterView } from './summary.js';
 import { OtpCourierError } from '../errors/base.js';
 
-/** `markerPrefix`: where sent markers live (the configured prefix; a shard's queue has its own). @default the queue's prefix */
-export type DeadLetterQueues = { queue: Queue; deadLetters: Queue; markerPrefix?: string };
+/** A queue (one shard's) and its dead letters; a message's sent marker lives under the queue's prefix. */
+export type DeadLetterQueues = { queue: Queue; deadLetters: Queue };
 /** What the read-only and purge operations need: the dead-letter queue alone. */
 type DeadLetterQueue = Pick<DeadLetterQueues, 'deadLetters'>;
 
@@ -54,9 +54,9 @@ export class AlreadyAcceptedError extends OtpCourierError {
 }
 
 /** The provider that accepted message `id`, if its sent marker is still there. */
-const acceptedBy = async ({ queue, markerPrefix }: DeadLetterQueues, id: string): Promise<string | undefined> => {
+const acceptedBy = async ({ queue }: DeadLetterQueues, id: string): Promise<string | undefined> => {
   const client = await queue.getBackend().client;
-  return (await client.get(sentMarkerKey(markerPrefix ?? queue.opts.prefix ?? 'bull', id))) ?? undefined;
+  return (await client.get(sentMarkerKey(queue.opts.prefix ?? 'bull', id))) ?? undefined;
 };
 
 /**

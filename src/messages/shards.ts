@@ -90,6 +90,25 @@ export const shardRefOfId = (id: string): ShardRef => {
   return count >= 2 && count <= MAX_SHARDS && index < count ? { index, count } : { index: 0, count: 1 };
 };
 
+const prefixes = new Map<string, string>();
+
+/**
+ * The key prefix of the shard a message id names, under a queue configured with `basePrefix`
+ * (the configured prefix itself for an id naming no shard). Per-message keys (the sent marker)
+ * live there, on the message's own Cluster slot. Memoised: the salt search runs once per shard.
+ */
+export const shardPrefixOfId = (basePrefix: string, id: string): string => {
+  const ref = shardRefOfId(id);
+  if (ref.count === 1) return basePrefix;
+  const memo = `${basePrefix}\n${ref.index}/${ref.count}`;
+  let prefix = prefixes.get(memo);
+  if (prefix === undefined) {
+    prefix = shardOf({ name: '', prefix: basePrefix }, ref).prefix;
+    if (prefixes.size < 4096) prefixes.set(memo, prefix);
+  }
+  return prefix;
+};
+
 /**
  * `--shards LIST` (`0-3,6`): the indexes it names, sorted, each below `count`. Throws on a malformed
  * list or an index out of range, naming it.

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { sentMarkerKey } from '../messages/keys.js';
+import { shardPrefixOfId } from '../messages/shards.js';
 import { queueTrack, type TrackedSend } from '../tracking/store.js';
 
 /**
@@ -8,6 +9,10 @@ import { queueTrack, type TrackedSend } from '../tracking/store.js';
  * to one Redis round trip: a worker killed after the provider accepted but before the job was
  * completed leaves the marker behind, and the worker that picks the job up does not send again.
  * When the connector has receipts on, the same round trip starts tracking the send.
+ *
+ * SPEC §10: the marker lives under the prefix of the message's shard (named by its id), on the
+ * slot of its queue, so each master of a Cluster carries the markers of its own shards; receipt
+ * tracking stays fleet-wide under the configured prefix (then two commands in parallel, one per slot).
  */
 export type SentMarker = {
   wasSent(id: string): Promise<string | undefined>;
@@ -16,7 +21,12 @@ export type SentMarker = {
 
 /** `receiptWindowMs`: SPEC §8 `receipts.windowSeconds`, how long after expiry receipts are matched. */
 export const createSentMarker = (redis: Redis | Cluster, prefix: string, receiptWindowMs = 0): SentMarker => {
-  const key = (id: string) => sentMarkerKey(prefix, id);
+  const key = (id: string) => sentMarkerKey(shardPrefixOfId(prefix, id), id);
+  const exec = async (commands: ReturnType<Redis['multi']>) => {
+    const replies = await commands.exec();
+    const failed = replies?.find(([error]) => error);
+    if (!replies || failed) throw failed?.[0] ?? new Error('sent marker transaction discarded');
+  };
   return {
     async wasSent(id) {
       return (await redis.get(key(id))) ?? undefined;
@@ -27,9 +37,11 @@ export const createSentMarker = (redis: Redis | Cluster, prefix: string, receipt
         await redis.set(key(id), provider, 'PX', px);
         return;
       }
-      const replies = await queueTrack(redis.multi().set(key(id), provider, 'PX', px), prefix, track, receiptWindowMs).exec();
-      const failed = replies?.find(([error]) => error);
-      if (!replies || failed) throw failed?.[0] ?? new Error('sent marker transaction discarded');
+      if (shardPrefixOfId(prefix, id) === prefix) {
+        await exec(queueTrack(redis.multi().set(key(id), provider, 'PX', px), prefix, track, receiptWindowMs));
+        return;
+      }
+      await Promise.all([redis.set(key(id), provider, 'PX', px), exec(queueTrack(redis.multi(), prefix, track, receiptWindowMs))]);
     },
   };
 };

@@ -72,6 +72,10 @@ describe.skipIf(!binary)('shards on a three-master Redis Cluster', () => {
       const perMaster = await cluster.scanPerMaster(`${prefix.slice(0, -1)}-*`);
       const shardsOn = perMaster.map((keys) => new Set(keys.map((k) => /:otp-(\d)of3:/.exec(k)?.[1]).filter(Boolean)));
       expect(shardsOn.map((s) => [...s])).toEqual([['0'], ['1'], ['2']]);
+      // Sent markers too: each master holds those of its own shard's messages.
+      const markers = perMaster.map((keys) => keys.flatMap((k) => /:sent:s(\d)of3-/.exec(k)?.[1] ?? []));
+      expect(markers.map((m) => [...new Set(m)])).toEqual([['0'], ['1'], ['2']]);
+      expect(markers.flat()).toHaveLength(60);
       // One gauge series per shard.
       for (const shard of shardLayout({ name: 'otp', prefix }, SHARDS)) expect(await metricValue(registry, 'otp_queue_jobs', { queue: shard.name, state: 'waiting' })).toBe(0);
     } finally {

@@ -20,9 +20,7 @@ const withQueues = async <T>(options: GlobalOptions, run: (shards: Shards) => Pr
   const { config } = await loadCliConfig(options);
   const redis = createRedis(connectionFromConfig(config.redis), 'producer');
   const queues = openShardedQueues(redis, { name: config.queue.name, prefix: config.redis.prefix, count: config.queue.shards });
-  // Sent markers are fleet-wide, under the configured prefix.
-  const withMarkers = ({ queue, deadLetters }: DeadLetterQueues): DeadLetterQueues => ({ queue, deadLetters, markerPrefix: config.redis.prefix });
-  const shards: Shards = { all: queues.all.map(withMarkers), forId: (id) => withMarkers(queues.forId(id)) };
+  const shards: Shards = { all: [...queues.all], forId: (id) => queues.forId(id) };
   try {
     await ensureReady(redis, 3000).catch(() => {
       throw new CliError(`Redis is not reachable at ${redact(config.redis.url ?? 'the configured cluster/sentinel')}`, 1);
