@@ -108,7 +108,7 @@ const evenTarget = (run: Run | undefined): Target => {
   return { name: 'shards spread the load over the masters', goal, measured: `CPU ${span(cpu)}, commands ${span(commands)} vs an even share`, met };
 };
 
-/** What the master holding `{otp}` (sent markers, receipts, breakers, rate gates, limits) does beyond the mean of the others. */
+/** What the master holding `{otp}` (receipts, breakers, rate gates, limits) does beyond the mean of the others. */
 const fleetKeysNote = (run: Run): string | undefined => {
   const fleet = run.masters.find((m) => m.holds.includes(BASE.prefix));
   const others = run.masters.filter((m) => m !== fleet);
@@ -118,7 +118,7 @@ const fleetKeysNote = (run: Run): string | undefined => {
   const extraCpu = fleet.load.cpuSeconds - mean((m) => m.load.cpuSeconds);
   const extraReads = fleet.load.reads - mean((m) => m.load.reads);
   return (
-    `queue.shards ${run.shards}: the master holding the fleet-wide keys (${BASE.prefix}: sent markers, receipts, breakers, rate gates, limits) ` +
+    `queue.shards ${run.shards}: the master holding the fleet-wide keys (${BASE.prefix}: receipts, breakers, rate gates, limits) ` +
     `served ${round(extraCommands / run.jobs, 1)} more commands, ${round(extraReads / run.jobs, 1)} more client reads (round trips) and ` +
     `${Math.round((1e6 * extraCpu) / run.jobs)} µs more Redis CPU per job of the whole run than the mean of the other masters`
   );
