@@ -26,7 +26,10 @@ const roleOptions = (role: RedisRole): RedisOptions => {
     case 'commands':
       // The offline queue stays on: commandTimeout also runs for a queued command, so a command sent
       // during a reconnect blip waits for it (at most COMMAND_TIMEOUT_MS) instead of failing at once.
+      // Auto-pipelining: the sent-marker reads and writes of the jobs in flight, issued in the same
+      // tick, go out in one socket write instead of one write (a syscall) each.
       return {
+        enableAutoPipelining: true,
         maxRetriesPerRequest: 1,
         enableOfflineQueue: true,
         connectTimeout: COMMAND_TIMEOUT_MS,
@@ -93,6 +96,7 @@ export const connectionPlan = (spec: Exclude<ConnectionSpec, Redis | Cluster>, r
         // Only BullMQ's connection queues while the cluster is down; queued cluster commands get no commandTimeout.
         enableOfflineQueue: role === 'worker',
         enableReadyCheck: true,
+        ...(role === 'commands' && { enableAutoPipelining: true }),
         ...(tls && { dnsLookup: (address: string, callback: (err: Error | null, address: string) => void) => callback(null, address) }),
       },
     };
