@@ -106,7 +106,9 @@ describe.skipIf(!available && !process.env.CI)('Prometheus scraping a worker and
         connectors: { vendor: { provider: 'http-sms', config: { endpoint: `${standIn.url}/sms`, timeoutMs: 2000 } } },
         circuitBreaker: { consecutiveFailures: 5, openSeconds: 300 },
       },
-      // The ingest enqueues with per-recipient limits; each load message has its own recipient.
+      // The ingest enqueues with per-recipient limits; each load message has its own recipient, and
+      // (11-digit prefixes) its own prefix, so only the conversion step below starts a block.
+      limits: { perRecipient: { max: 10, windowSeconds: 600 }, sms: { minConversion: { ratio: 0.5, minSends: 3, windowSeconds: 600, blockSeconds: 600, digits: 11 } } },
       ingest: { port: ingestPort, host: '127.0.0.1', publicUrl: `http://127.0.0.1:${ingestPort}` },
       metrics: { port: metricsPort, host: '127.0.0.1' },
       log: { level: 'warn' },
@@ -167,6 +169,12 @@ describe.skipIf(!available && !process.env.CI)('Prometheus scraping a worker and
     // A forged receipt (refused and counted).
     await fetch(`http://127.0.0.1:${ingestPort}/v1/receipts/email/outbox?token=forged-token-0123456789`, { method: 'POST', body: '{}' });
 
+    // SPEC §12: three codes to one number nobody uses start a prefix block; the fourth is refused.
+    const toIngest = (to: string) =>
+      fetch(`http://127.0.0.1:${ingestPort}/v1/sms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to, type: 'SignIn', payload: { code: '123456' } }) });
+    for (let i = 0; i < 3; i++) expect((await toIngest('+12015559999')).status).toBe(200);
+    expect((await toIngest('+12015559999')).status).toBe(429);
+
     // Outage: the SMS circuit opens.
     smsMode = 'outage';
     for (let i = 0; i < 20; i++) await producer.send({ channel: 'sms', to: `+1201556${String(1000 + i).padStart(4, '0')}`, type: 'SignIn', payload: { code: '123456' } });
@@ -187,12 +195,14 @@ describe.skipIf(!available && !process.env.CI)('Prometheus scraping a worker and
       'otp_receipts_total{status="delivered"}',
       'otp_receipt_failovers_total',
       'otp_receipts_rejected_total',
+      'otp_prefix_blocks_total',
+      'otp_limited_total{limit="conversion"}',
     ]) {
       await pollUntil(`${expr} in Prometheus`, has(expr), 20_000);
     }
     // rate() needs two samples of a series: counters with labels appear at their first increment,
     // so wait until every series of the counters and histograms the panels rate has been scraped 3 times.
-    for (const metric of ['otp_messages_total', 'otp_messages_enqueued_total', 'otp_delivery_attempts_total', 'otp_end_to_end_seconds_count', 'otp_delivery_attempt_duration_seconds_count', 'otp_receipts_total', 'otp_receipt_latency_seconds_count', 'otp_receipt_failovers_total', 'otp_receipts_rejected_total']) {
+    for (const metric of ['otp_messages_total', 'otp_messages_enqueued_total', 'otp_delivery_attempts_total', 'otp_end_to_end_seconds_count', 'otp_delivery_attempt_duration_seconds_count', 'otp_receipts_total', 'otp_receipt_latency_seconds_count', 'otp_receipt_failovers_total', 'otp_receipts_rejected_total', 'otp_limited_total']) {
       await pollUntil(
         `3 scrapes of every ${metric} series`,
         async () => {
