@@ -1,12 +1,12 @@
 import { parseKeyRing } from '../../src/crypto/key-ring.js';
 import { benchKeys, courierConfig } from '../lib/config.js';
 import type { BenchContext, Scenario } from '../lib/context.js';
-import { runDrain, type DrainResult } from '../lib/drain.js';
+import type { DrainResult } from '../lib/drain.js';
 import { scaled } from '../lib/env.js';
 import { fillCourier } from '../lib/fill.js';
 import { openQueue } from '../lib/queues.js';
 import { startCluster, type BenchRedis } from '../lib/redis.js';
-import { sleep } from '../lib/stats.js';
+import { drainToSink } from '../lib/sink-drain.js';
 
 const PROCESSES = [1, 2, 4];
 const CONCURRENCY = 64;
@@ -15,24 +15,15 @@ type Row = { topology: 'single' | 'cluster'; processes: number; jobs: number; dr
 
 const runOne = async (ctx: BenchContext, redis: BenchRedis, processes: number, jobs: number, keys: ReturnType<typeof benchKeys>): Promise<Omit<Row, 'topology'>> => {
   const config = courierConfig({ redisUrls: redis.urls, cluster: redis.cluster, encryptionKeys: keys, concurrency: CONCURRENCY, smsEndpoint: `${ctx.http.url}/sms` });
-  ctx.http.reset();
-  const drained = await runDrain({
-    total: jobs,
-    timeoutMs: 300_000,
-    redis,
-    specs: Array.from({ length: processes }, () => ({ kind: 'courier' as const, config })),
-    async prepare() {
-      await redis.flush();
-      const queue = openQueue(redis, 'otp', '{otp}');
-      try {
-        await fillCourier(queue, parseKeyRing(keys), { channel: 'sms', from: 0, count: jobs });
-      } finally {
-        await queue.closeAll();
-      }
-    },
-  });
-  await sleep(500); // a duplicate would arrive after the last completion
-  return { processes, jobs, drained, unique: ctx.http.unique, duplicates: ctx.http.duplicates, missing: jobs - ctx.http.unique };
+  const fill = async () => {
+    const queue = openQueue(redis, 'otp', '{otp}');
+    try {
+      await fillCourier(queue, parseKeyRing(keys), { channel: 'sms', from: 0, count: jobs });
+    } finally {
+      await queue.closeAll();
+    }
+  };
+  return { processes, jobs, ...(await drainToSink(ctx, redis, { config, processes, jobs, fill })) };
 };
 
 /**

@@ -2,13 +2,14 @@ import { parseKeyRing } from '../../src/crypto/key-ring.js';
 import { shardLayout, slotOfPrefix } from '../../src/messages/shards.js';
 import { benchKeys, courierConfig } from '../lib/config.js';
 import type { BenchContext, Scenario } from '../lib/context.js';
-import { runDrain, type DrainResult } from '../lib/drain.js';
+import type { DrainResult } from '../lib/drain.js';
+import { drainToSink } from '../lib/sink-drain.js';
 import { scaled } from '../lib/env.js';
 import { fillCourierShards } from '../lib/fill.js';
 import { openShardQueues } from '../lib/queues.js';
 import { slotRangesPerNode, startCluster, type BenchRedis, type RedisLoad } from '../lib/redis.js';
 import type { Target } from '../lib/report.js';
-import { round, sleep } from '../lib/stats.js';
+import { round } from '../lib/stats.js';
 
 /** `queue.shards` of each run: one queue (today's layout), one shard per master, two per master. */
 const SHARD_COUNTS = [1, 3, 6];
@@ -73,26 +74,17 @@ const mastersOf = (redis: BenchRedis, ranges: [number, number][][], shards: numb
 
 const runOne = async (ctx: BenchContext, redis: BenchRedis, ranges: [number, number][][], shards: number, jobs: number, keys: ReturnType<typeof benchKeys>): Promise<Run> => {
   const config = courierConfig({ redisUrls: redis.urls, cluster: true, encryptionKeys: keys, concurrency: CONCURRENCY, smsEndpoint: `${ctx.http.url}/sms`, shards });
-  ctx.http.reset();
   let perShard: number[] = [];
-  const drained = await runDrain({
-    total: jobs,
-    timeoutMs: 300_000,
-    redis,
-    specs: Array.from({ length: PROCESSES }, () => ({ kind: 'courier' as const, config })),
-    async prepare() {
-      await redis.flush();
-      const opened = openShardQueues(redis, BASE, shards);
-      try {
-        perShard = await fillCourierShards(opened.queues, parseKeyRing(keys), { channel: 'sms', from: 0, count: jobs });
-      } finally {
-        await opened.closeAll();
-      }
-    },
-  });
-  await sleep(500); // a duplicate would arrive after the last completion
-  const masters = mastersOf(redis, ranges, shards, perShard, drained);
-  return { shards, jobs, perShard, drained, masters, unique: ctx.http.unique, duplicates: ctx.http.duplicates, missing: jobs - ctx.http.unique };
+  const fill = async () => {
+    const opened = openShardQueues(redis, BASE, shards);
+    try {
+      perShard = await fillCourierShards(opened.queues, parseKeyRing(keys), { channel: 'sms', from: 0, count: jobs });
+    } finally {
+      await opened.closeAll();
+    }
+  };
+  const { drained, ...sink } = await drainToSink(ctx, redis, { config, processes: PROCESSES, jobs, fill });
+  return { shards, jobs, perShard, drained, masters: mastersOf(redis, ranges, shards, perShard, drained), ...sink };
 };
 
 const percent = (share: number) => `${(100 * share).toFixed(1)} %`;
