@@ -30,3 +30,14 @@ export const drainToSink = async (ctx: BenchContext, redis: BenchRedis, { config
   await sleep(500); // a duplicate would arrive after the last completion
   return { drained, unique: ctx.http.unique, duplicates: ctx.http.duplicates, missing: jobs - ctx.http.unique };
 };
+
+/** A drain's figures as the scenarios' JSON lines report them. */
+export const sinkFigures = ({ drained, unique, duplicates, missing }: SinkDrain) => ({
+  jobsPerSec: drained.jobsPerSec,
+  failed: drained.failed,
+  unique,
+  duplicates,
+  missing,
+  workerCpuUsPerJob: drained.workerCpuUsPerJob,
+  redisCpuUsPerJob: drained.redisCpuUsPerJob,
+});

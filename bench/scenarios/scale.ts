@@ -6,7 +6,7 @@ import { scaled } from '../lib/env.js';
 import { fillCourier } from '../lib/fill.js';
 import { openQueue } from '../lib/queues.js';
 import { startCluster, type BenchRedis } from '../lib/redis.js';
-import { drainToSink } from '../lib/sink-drain.js';
+import { drainToSink, sinkFigures } from '../lib/sink-drain.js';
 
 const PROCESSES = [1, 2, 4];
 const CONCURRENCY = 64;
@@ -81,14 +81,8 @@ export const scale: Scenario = {
         runs: rows.map((r) => ({
           topology: r.topology,
           processes: r.processes,
-          jobsPerSec: r.drained.jobsPerSec,
+          ...sinkFigures(r),
           perProcess: r.drained.perChild.map((c) => c.completed),
-          failed: r.drained.failed,
-          unique: r.unique,
-          duplicates: r.duplicates,
-          missing: r.missing,
-          workerCpuUsPerJob: r.drained.workerCpuUsPerJob,
-          redisCpuUsPerJob: r.drained.redisCpuUsPerJob,
         })),
       },
       targets: [{ name: 'exactly once in every run', goal: 'no duplicate, no missing message at the sink', measured: exact ? 'all runs exact' : 'see table', met: exact }],

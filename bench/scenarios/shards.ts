@@ -3,7 +3,7 @@ import { shardLayout, slotOfPrefix } from '../../src/messages/shards.js';
 import { benchKeys, courierConfig } from '../lib/config.js';
 import type { BenchContext, Scenario } from '../lib/context.js';
 import type { DrainResult } from '../lib/drain.js';
-import { drainToSink } from '../lib/sink-drain.js';
+import { drainToSink, sinkFigures } from '../lib/sink-drain.js';
 import { scaled } from '../lib/env.js';
 import { fillCourierShards } from '../lib/fill.js';
 import { openShardQueues } from '../lib/queues.js';
@@ -179,14 +179,8 @@ export const shards: Scenario = {
         concurrencyPerProcess: CONCURRENCY,
         runs: runs.map((r) => ({
           shards: r.shards,
-          jobsPerSec: r.drained.jobsPerSec,
+          ...sinkFigures(r),
           perShard: r.perShard,
-          failed: r.drained.failed,
-          unique: r.unique,
-          duplicates: r.duplicates,
-          missing: r.missing,
-          workerCpuUsPerJob: r.drained.workerCpuUsPerJob,
-          redisCpuUsPerJob: r.drained.redisCpuUsPerJob,
           commandsPerJob: r.drained.commandsPerJob,
           masters: r.masters.map((m) => ({
             node: new URL(m.url).host,
