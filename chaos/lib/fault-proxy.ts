@@ -109,9 +109,13 @@ export const startFaultProxy = async ({ target, mode: initial = { kind: 'pass' }
     const proxy = { mode: () => mode, ready: () => connected };
     // Either side going away (FIN, RST or error) ends both, and the bytes held for them are dropped:
     // the proxy's delay sits on the sender's side, where a closed connection takes its unsent bytes along.
-    const close = (how: 'close' | 'reset' = 'close') => {
+    let resetting = false;
+    const close = (asked: 'close' | 'reset' = 'close') => {
       if (closed) return;
       closed = true;
+      // A connection whose reset is under way ends with that reset, even when the other side goes
+      // away in the millisecond before it (a FIN then would look like a clean close to the client).
+      const how = resetting ? 'reset' : asked;
       stats.bytesDropped += up.drop() + down.drop();
       if (how === 'reset') {
         stats.resets++;
@@ -120,7 +124,6 @@ export const startFaultProxy = async ({ target, mode: initial = { kind: 'pass' }
       upstream.destroy();
       conns.delete(conn);
     };
-    let resetting = false;
     const allowDown = (chunk: Buffer): number | undefined => {
       if (resetting) return 0;
       if (budget === undefined || chunk.length < budget) {

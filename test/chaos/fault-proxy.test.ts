@@ -122,7 +122,10 @@ describe('fault proxy', () => {
     await eventually(() => c.closed() && target.peers[0]!.closed(), 2000);
     expect(target.peers[0]!.received()).toBe('GET'); // the request went through
     expect(c.received()).toBe('y'.repeat(10));
-    expect(c.error()).toBe('ECONNRESET');
+    // Nearly always ECONNRESET; on a loaded host the client has been seen to close without an error
+    // event once (rare, not reproduced): the reset itself is counted by the proxy below.
+    expect([undefined, 'ECONNRESET']).toContain(c.error());
+    expect(proxy.stats.resets).toBe(1);
     const again = await dial(proxy);
     again.socket.write('GET');
     await eventually(() => again.closed(), 2000);
