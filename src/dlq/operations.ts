@@ -54,7 +54,7 @@ export class AlreadyAcceptedError extends OtpCourierError {
 }
 
 /** The provider that accepted message `id`, if its sent marker is still there. */
-const acceptedBy = async ({ queue }: DeadLetterQueues, id: string): Promise<string | undefined> => {
+const acceptedBy = async (queue: Queue, id: string): Promise<string | undefined> => {
   const client = await queue.getBackend().client;
   return (await client.get(sentMarkerKey(queue.opts.prefix ?? 'bull', id))) ?? undefined;
 };
@@ -65,12 +65,11 @@ const acceptedBy = async ({ queue }: DeadLetterQueues, id: string): Promise<stri
  * copy is removed first; the dead letter is removed last, so a crash in between never loses the
  * message. An expired message will end as `expired`, never be sent.
  */
-export const replayDeadLetter = async (queues: DeadLetterQueues, id: string): Promise<boolean> => {
-  const { queue, deadLetters } = queues;
+export const replayDeadLetter = async ({ queue, deadLetters }: DeadLetterQueues, id: string): Promise<boolean> => {
   const job = await deadLetters.getJob(id);
   const letter = job && parseLetter(job);
   if (!job || !letter) return false;
-  const provider = await acceptedBy(queues, id);
+  const provider = await acceptedBy(queue, id);
   if (provider) throw new AlreadyAcceptedError(id, provider);
   const previous = await queue.getJob(id);
   if (previous) {

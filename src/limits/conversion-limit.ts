@@ -43,11 +43,23 @@ export const conversionLimitKeys = (prefix: string, queue: string, smsPrefix: st
   return { sent: `${base}:sent:${smsPrefix}`, used: `${base}:used:${smsPrefix}`, block: `${base}:block:${smsPrefix}`, observe: `${base}:observe:${smsPrefix}` };
 };
 
-/** The checker's gate for `to`: refused (or, observing, reported) while its prefix's block key lives. */
-export const conversionGate = (prefix: string, queue: string, to: string, policy: ConversionPolicy): ScopedHit => {
-  const keys = conversionLimitKeys(prefix, queue, numberPrefix(to, policy.digits));
-  return { key: policy.observe ? keys.observe : keys.block, gate: true, scope: 'conversion', observe: policy.observe };
+/** The prefix's windows and block key, when the limit applies to this send. */
+export type PrefixWindows = { sent: string; used: string; block: string; policy: ConversionPolicy };
+
+/** The windows of `to`'s prefix, and the block key of the policy's mode. */
+export const prefixWindows = (prefix: string, queue: string, to: string, policy: ConversionPolicy): PrefixWindows & { smsPrefix: string } => {
+  const smsPrefix = numberPrefix(to, policy.digits);
+  const keys = conversionLimitKeys(prefix, queue, smsPrefix);
+  return { sent: keys.sent, used: keys.used, block: policy.observe ? keys.observe : keys.block, policy, smsPrefix };
 };
+
+/** The checker's gate for `to`: refused (or, observing, reported) while its prefix's block key lives. */
+export const conversionGate = (prefix: string, queue: string, to: string, policy: ConversionPolicy): ScopedHit => ({
+  key: prefixWindows(prefix, queue, to, policy).block,
+  gate: true,
+  scope: 'conversion',
+  observe: policy.observe,
+});
 
 /**
  * A code was enqueued. KEYS: the recipient's pending mark, the id's record[, sent, used, block];
@@ -101,9 +113,6 @@ type Scripts = {
   otpConversionSent?: (numKeys: number, ...args: (string | number)[]) => Promise<0 | [number, number]>;
   otpConversionTake?: (numKeys: number, ...args: (string | number)[]) => Promise<string | null>;
 };
-
-/** The prefix's windows and block key, when the limit applies to this send. */
-export type PrefixWindows = { sent: string; used: string; block: string; policy: ConversionPolicy };
 
 export type ConversionScripts = {
   /** Both marks, and the send in the prefix's window; `{sent, used}` when this send started a block. */

@@ -1,8 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { channelSchema, type Channel } from '../messages/types.js';
-import { conversionLimitKeys, createConversionScripts, type ConversionPolicy, type PrefixWindows } from './conversion-limit.js';
+import { conversionLimitKeys, createConversionScripts, prefixWindows, type ConversionPolicy } from './conversion-limit.js';
 import type { LimitHashingSource } from './limit-key.js';
-import { numberPrefix } from './sms-velocity.js';
 
 /** How long the record of a recipient's last used code is kept (issue #17 reads it). */
 export const CONVERSION_RECORD_SECONDS = 86_400;
@@ -61,12 +60,7 @@ export const createConversions = (
   const scripts = createConversionScripts(redis);
   const hashOf = async (to: string) => (await hashing.current()).hashRecipient(to);
   const marksOf = (channel: Channel, hash: string) => ({ pending: conversionKey(prefix, queue, 'pending', channel, hash), last: conversionKey(prefix, queue, 'last', channel, hash) });
-  const windowsOf = (channel: Channel, to: string): (PrefixWindows & { smsPrefix: string }) | undefined => {
-    if (channel !== 'sms' || !policy) return undefined;
-    const smsPrefix = numberPrefix(to, policy.digits);
-    const keys = conversionLimitKeys(prefix, queue, smsPrefix);
-    return { sent: keys.sent, used: keys.used, block: policy.observe ? keys.observe : keys.block, policy, smsPrefix };
-  };
+  const windowsOf = (channel: Channel, to: string) => (channel === 'sms' && policy ? prefixWindows(prefix, queue, to, policy) : undefined);
   const take = (channel: Channel, hash: string, expected: string, smsPrefix: string | undefined) => {
     const windows = smsPrefix === undefined ? undefined : conversionLimitKeys(prefix, queue, smsPrefix);
     return scripts.take(marksOf(channel, hash), Date.now(), CONVERSION_RECORD_SECONDS, expected, windows);

@@ -12,8 +12,8 @@ export type ShardQueues = MessageQueues & { shard: Shard };
  */
 export type ShardedQueues = {
   readonly all: readonly ShardQueues[];
-  /** The shard a recipient's keyed hash routes to. */
-  forRecipient(recipientHash: string): ShardQueues;
+  /** The shard a recipient routes to, by its keyed hash (asked for only when there are several shards). */
+  forRecipient(recipientHash: () => Promise<string>): Promise<ShardQueues>;
   /**
    * The shard a message id names: one of `all`, or (an id sent under another shard count, while the
    * old queues drain) that layout's shard, opened on first use and kept (at most `MAX_FOREIGN`).
@@ -60,7 +60,7 @@ export const openShardedQueues = (connection: Redis | Cluster, { name, prefix, c
   const shard = (index: number, layout: number) => (layout === count && byIndex.get(index)) || foreignShard(index, layout);
   return {
     all,
-    forRecipient: (hash) => shard(shardIndexOf(hash, count), count),
+    forRecipient: async (hash) => shard(count === 1 ? 0 : shardIndexOf(await hash(), count), count),
     forId(id) {
       const { index, count: layout } = shardRefOfId(id);
       return shard(index, layout);

@@ -36,14 +36,24 @@ const hashTag = (prefix: string): { before: string; tag: string; after: string }
 /** The Redis Cluster slot every key under `prefix` hashes to. */
 export const slotOfPrefix = (prefix: string): number => calculateSlot(`${prefix}:x`);
 
-/** The smallest salt that puts `tag-<salt>` in the middle half of range `index` of `count`. */
+const salted = new Map<string, { tag: string; slot: number }>();
+
+/**
+ * The smallest salt that puts `tag-<salt>` in the middle half of range `index` of `count` (about
+ * 2N tries). Memoised (a pure function of its arguments): layouts and per-message prefixes reuse it.
+ */
 const saltedTag = (tag: string, { index, count }: ShardRef): { tag: string; slot: number } => {
+  const memo = `${tag}\n${index}/${count}`;
+  const known = salted.get(memo);
+  if (known) return known;
   const width = SLOTS / count;
   const [low, high] = [index * width + width / 4, index * width + (3 * width) / 4];
   for (let salt = 0; ; salt += 1) {
     const candidate = `${tag}-${index}of${count}-${salt}`;
     const slot = calculateSlot(candidate);
-    if (slot >= low && slot < high) return { tag: candidate, slot };
+    if (slot < low || slot >= high) continue;
+    if (salted.size < 4096) salted.set(memo, { tag: candidate, slot });
+    return { tag: candidate, slot };
   }
 };
 
@@ -90,23 +100,14 @@ export const shardRefOfId = (id: string): ShardRef => {
   return count >= 2 && count <= MAX_SHARDS && index < count ? { index, count } : { index: 0, count: 1 };
 };
 
-const prefixes = new Map<string, string>();
-
 /**
  * The key prefix of the shard a message id names, under a queue configured with `basePrefix`
  * (the configured prefix itself for an id naming no shard). Per-message keys (the sent marker)
- * live there, on the message's own Cluster slot. Memoised: the salt search runs once per shard.
+ * live there, on the message's own Cluster slot.
  */
 export const shardPrefixOfId = (basePrefix: string, id: string): string => {
   const ref = shardRefOfId(id);
-  if (ref.count === 1) return basePrefix;
-  const memo = `${basePrefix}\n${ref.index}/${ref.count}`;
-  let prefix = prefixes.get(memo);
-  if (prefix === undefined) {
-    prefix = shardOf({ name: '', prefix: basePrefix }, ref).prefix;
-    if (prefixes.size < 4096) prefixes.set(memo, prefix);
-  }
-  return prefix;
+  return ref.count === 1 ? basePrefix : shardOf({ name: '', prefix: basePrefix }, ref).prefix;
 };
 
 /**

@@ -118,8 +118,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
   const receipts = createReceiptStore(redis, prefix);
   const waiter = createOutcomeWaiter({ connection: redis, queuesOf: (id) => queues.forId(id), maxWaiters, ready: () => ensureReady(redis) });
   /** The recipient's shard (one recipient, one shard: its limits and idempotency keys stay exact). */
-  const shardFor = async (to: string): Promise<ShardQueues> =>
-    shards === 1 ? queues.forId('') /* an id naming no shard: the one queue */ : queues.forRecipient((await hashing.current()).hashRecipient(to));
+  const shardFor = (to: string): Promise<ShardQueues> => queues.forRecipient(async () => (await hashing.current()).hashRecipient(to));
 
   /**
    * The answer to a retry under a key that job `id` holds: refused unless it is the same message.

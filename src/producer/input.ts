@@ -56,10 +56,10 @@ export const verifiedRecipientSchema = z
     return { ...input, to: phone?.e164 ?? input.to, country: phone?.country };
   });
 
-/** `producer.verified({id})` (SPEC §12): the code of the message `send` returned this id for was used. */
 /** A message id as `send` returns it: a UUID, `s<i>of<N>-` before it with shards (SPEC §10). */
 const MESSAGE_ID = /^(s\d{1,3}of\d{1,3}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** `producer.verified({id})` (SPEC §12): the code of the message `send` returned this id for was used. */
 export const verifiedIdSchema = z.strictObject({ id: z.string().regex(MESSAGE_ID, 'must be the id send returned (a UUID, with its shard when there are shards)') });
 
 export const verifiedInputSchema = z.union([verifiedRecipientSchema, verifiedIdSchema]);

@@ -73,11 +73,13 @@ const settlesWithin = (promise: Promise<unknown>, ms: number): Promise<boolean> 
 
 /** The BullMQ worker with the delivery pipeline, metrics and dead letters wired in. */
 export const createDeliveryWorker = ({ loaded: { config }, connection, commands: given, connectors, registry, logger, resolver, telemetry, shards }: DeliveryWorkerDeps): DeliveryWorker => {
-  // Fleet-wide state (sent markers, breakers, rate gates, receipts) stays under the configured
-  // prefix; each shard's queue and dead letters live under the shard's.
+  // Fleet-wide state (breakers, pauses, rate gates, receipts) stays under the configured prefix;
+  // each shard's queue, dead letters and sent markers live under the shard's.
   const prefix = config.redis.prefix;
   const queues = openShardedQueues(connection, { name: config.queue.name, prefix, count: config.queue.shards, only: shards, telemetry });
-  const deadLettersOf = (job: Job) => queues.all.find((q) => q.shard.name === job.queueName)?.deadLetters ?? queues.forId(job.id ?? '').deadLetters;
+  // By the queue the job came from (a job copied in under a foreign id still stays on its shard).
+  const deadLettersByQueue = new Map(queues.all.map((q) => [q.shard.name, q.deadLetters]));
+  const deadLettersOf = (job: Job) => deadLettersByQueue.get(job.queueName) ?? queues.forId(job.id ?? '').deadLetters;
   const ring = config.security.encryptionKeys ? parseKeyRing(config.security.encryptionKeys) : undefined;
   if (!ring) logger.warn('security.encryptionKeys is not set: recipients and codes are stored in Redis in plain text');
   const metrics = createWorkerMetrics(registry);

@@ -21,7 +21,6 @@ export type SentMarker = {
 
 /** `receiptWindowMs`: SPEC §8 `receipts.windowSeconds`, how long after expiry receipts are matched. */
 export const createSentMarker = (redis: Redis | Cluster, prefix: string, receiptWindowMs = 0): SentMarker => {
-  const key = (id: string) => sentMarkerKey(shardPrefixOfId(prefix, id), id);
   const exec = async (commands: ReturnType<Redis['multi']>) => {
     const replies = await commands.exec();
     const failed = replies?.find(([error]) => error);
@@ -29,19 +28,22 @@ export const createSentMarker = (redis: Redis | Cluster, prefix: string, receipt
   };
   return {
     async wasSent(id) {
-      return (await redis.get(key(id))) ?? undefined;
+      return (await redis.get(sentMarkerKey(shardPrefixOfId(prefix, id), id))) ?? undefined;
     },
     async markSent(id, provider, ttlMs, track) {
       const px = Math.max(1000, Math.round(ttlMs));
+      const markerPrefix = shardPrefixOfId(prefix, id);
+      const key = sentMarkerKey(markerPrefix, id);
       if (!track) {
-        await redis.set(key(id), provider, 'PX', px);
+        await redis.set(key, provider, 'PX', px);
         return;
       }
-      if (shardPrefixOfId(prefix, id) === prefix) {
-        await exec(queueTrack(redis.multi().set(key(id), provider, 'PX', px), prefix, track, receiptWindowMs));
+      // One transaction when marker and tracking share a slot; else one write per slot, in parallel.
+      if (markerPrefix === prefix) {
+        await exec(queueTrack(redis.multi().set(key, provider, 'PX', px), prefix, track, receiptWindowMs));
         return;
       }
-      await Promise.all([redis.set(key(id), provider, 'PX', px), exec(queueTrack(redis.multi(), prefix, track, receiptWindowMs))]);
+      await Promise.all([redis.set(key, provider, 'PX', px), exec(queueTrack(redis.multi(), prefix, track, receiptWindowMs))]);
     },
   };
 };

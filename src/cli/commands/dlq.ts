@@ -6,26 +6,24 @@ import {
   replayAllDeadLetters,
   replayDeadLetter,
   showDeadLetter,
-  type DeadLetterQueues,
 } from '../../dlq/operations.js';
-import { openShardedQueues } from '../../messages/sharded-queues.js';
+import { openShardedQueues, type ShardedQueues } from '../../messages/sharded-queues.js';
 import { connectionFromConfig, createRedis, ensureReady } from '../../redis/connection.js';
 import { loadCliConfig, type GlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
 
 /** SPEC §10: every shard's dead letters, and the shard a message id names. */
-type Shards = { all: DeadLetterQueues[]; forId(id: string): DeadLetterQueues };
+type Shards = Pick<ShardedQueues, 'all' | 'forId'>;
 
 const withQueues = async <T>(options: GlobalOptions, run: (shards: Shards) => Promise<T>): Promise<T> => {
   const { config } = await loadCliConfig(options);
   const redis = createRedis(connectionFromConfig(config.redis), 'producer');
   const queues = openShardedQueues(redis, { name: config.queue.name, prefix: config.redis.prefix, count: config.queue.shards });
-  const shards: Shards = { all: [...queues.all], forId: (id) => queues.forId(id) };
   try {
     await ensureReady(redis, 3000).catch(() => {
       throw new CliError(`Redis is not reachable at ${redact(config.redis.url ?? 'the configured cluster/sentinel')}`, 1);
     });
-    return await run(shards);
+    return await run(queues);
   } finally {
     await queues.close();
     await redis.quit().catch(() => redis.disconnect());
