@@ -1,11 +1,9 @@
-import { Writable } from 'node:stream';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { producerOptionsFromConfig, startWorkerRuntime } from '../../src/cli/runtime.js';
 import { parseConfig, type LoadedConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/log/logger.js';
 import { shardLayout, shardRefOfId } from '../../src/messages/shards.js';
 import { createProducer } from '../../src/producer/index.js';
 import { BUILTIN_PROVIDERS, createProviderRegistry } from '../../src/providers/registry.js';
@@ -15,12 +13,11 @@ import { startLocalCluster, type LocalCluster } from '../helpers/cluster.js';
 import { metricValue } from '../helpers/metrics.js';
 import { eventually } from '../helpers/pipeline.js';
 import { createScriptedProvider } from '../helpers/scripted-provider.js';
-import { removeDir, tempDir, unique } from '../ingest/support/harness.js';
+import { removeDir, silentLogger, tempDir, unique } from '../ingest/support/harness.js';
 
 const binary = inject('redisServerBinary');
 const SHARDS = 3;
 
-const quiet = () => createLogger('error', new Writable({ write: (_c, _e, done) => done() }));
 const phone = (i: number) => `+4479111${String(i).padStart(5, '0')}`;
 
 /**
@@ -59,7 +56,7 @@ describe.skipIf(!binary)('shards on a three-master Redis Cluster', () => {
     const loaded = load(raw(prefix));
     const producer = createProducer(producerOptionsFromConfig(loaded));
     const registry = new Registry();
-    const workers = await Promise.all([startWorkerRuntime(loaded, quiet(), registry, { ops: false }), startWorkerRuntime(loaded, quiet(), new Registry(), { ops: false })]);
+    const workers = await Promise.all([startWorkerRuntime(loaded, silentLogger, registry, { ops: false }), startWorkerRuntime(loaded, silentLogger, new Registry(), { ops: false })]);
     try {
       const ids = await Promise.all(Array.from({ length: 60 }, (_, i) => producer.send({ channel: 'sms', to: phone(i), type: 'SignIn', payload: { code: String(100000 + i) } }).then((r) => r.id)));
       expect(new Set(ids.map((id) => shardRefOfId(id).index))).toEqual(new Set([0, 1, 2]));
@@ -104,7 +101,7 @@ describe.skipIf(!binary)('shards on a three-master Redis Cluster', () => {
     const loaded = load(raw(prefix));
     const producer = createProducer(producerOptionsFromConfig(loaded));
     scripted.script([{ fail: 'permanent', code: 'refused' }]);
-    const worker = await startWorkerRuntime(loaded, quiet(), new Registry(), { ops: false });
+    const worker = await startWorkerRuntime(loaded, silentLogger, new Registry(), { ops: false });
     try {
       const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => producer.send({ channel: 'sms', to: phone(200 + i), type: 'SignIn', payload: { code: '123456' } }).then((r) => r.id)));
       expect(await Promise.all(ids.map((id) => producer.waitFor(id, { timeoutMs: 20_000 })))).toEqual(ids.map(() => 'dead'));

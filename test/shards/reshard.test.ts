@@ -1,9 +1,7 @@
-import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { describe, expect, inject, it } from 'vitest';
 import { producerOptionsFromConfig, startWorkerRuntime } from '../../src/cli/runtime.js';
 import { parseConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/log/logger.js';
 import { shardLayout, shardRefOfId } from '../../src/messages/shards.js';
 import { openShardedQueues } from '../../src/messages/sharded-queues.js';
 import { Redis } from 'ioredis';
@@ -11,9 +9,8 @@ import { eventually } from '../helpers/pipeline.js';
 import { createProducer } from '../../src/producer/index.js';
 import { BUILTIN_PROVIDERS, createProviderRegistry } from '../../src/providers/registry.js';
 import { createScriptedProvider } from '../helpers/scripted-provider.js';
-import { startIngest, unique } from '../ingest/support/harness.js';
+import { silentLogger, startIngest, unique } from '../ingest/support/harness.js';
 
-const quiet = () => createLogger('error', new Writable({ write: (_c, _e, done) => done() }));
 const phone = (i: number) => `+4479112${String(i).padStart(5, '0')}`;
 
 /**
@@ -52,7 +49,7 @@ describe('changing queue.shards: drain, then switch', () => {
     const newIds = await sendAll(newProducer, 100);
     expect(new Set(oldIds.map((id) => shardRefOfId(id).count))).toEqual(new Set([before]));
     expect(new Set(newIds.map((id) => shardRefOfId(id).count))).toEqual(new Set([after]));
-    const workers = [await startWorkerRuntime(oldConfig, quiet(), new Registry(), { ops: false }), await startWorkerRuntime(newConfig, quiet(), new Registry(), { ops: false })];
+    const workers = [await startWorkerRuntime(oldConfig, silentLogger, new Registry(), { ops: false }), await startWorkerRuntime(newConfig, silentLogger, new Registry(), { ops: false })];
     try {
       // The new producer waits for, and reads, messages sent under the old shard count too.
       const all = [...oldIds, ...newIds];
@@ -68,7 +65,7 @@ describe('changing queue.shards: drain, then switch', () => {
 
   it('the ingest routes by recipient and answers ?wait= from the message\'s shard', async () => {
     const loaded = config(`{${unique('i')}}`, 4);
-    const [ingest, worker] = [await startIngest(loaded), await startWorkerRuntime(loaded, quiet(), new Registry(), { ops: false })];
+    const [ingest, worker] = [await startIngest(loaded), await startWorkerRuntime(loaded, silentLogger, new Registry(), { ops: false })];
     try {
       const answers = await Promise.all(
         [0, 1, 2, 3, 4, 5, 6, 7].map(async (i) => {
@@ -90,7 +87,7 @@ describe('changing queue.shards: drain, then switch', () => {
     const producer = createProducer(producerOptionsFromConfig(loaded));
     const redis = new Redis(inject('redisUrl'));
     const queues = openShardedQueues(redis, { name: 'otp', prefix, count: 3 });
-    const worker = await startWorkerRuntime(loaded, quiet(), new Registry(), { ops: false });
+    const worker = await startWorkerRuntime(loaded, silentLogger, new Registry(), { ops: false });
     try {
       const ids = await sendAll(producer, 700);
       expect(new Set(ids.map((id) => shardRefOfId(id).index)).size).toBe(3);
