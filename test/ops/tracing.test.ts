@@ -83,11 +83,16 @@ const KIND = { server: 2, client: 3, producer: 4, consumer: 5 };
 
 const cli = (args: string[], env: NodeJS.ProcessEnv, probe?: string): Spawned => spawnNode(['--import', 'tsx', ...(probe ? ['--import', probe] : []), MAIN, ...args], env);
 
+/** Four processes start at once, each loading the OpenTelemetry SDK: on two busy cores that has taken over 20 s. */
+const READY_TIMEOUT_MS = 60_000;
+
 const waitReady = async (name: string, proc: Spawned, url: string) =>
   eventually(async () => {
     if (proc.child.exitCode !== null) throw new Error(`${name} exited (${proc.child.exitCode}): ${proc.output()}`);
     return (await fetch(url).catch(() => undefined))?.ok;
-  }, 20_000, 100);
+  }, READY_TIMEOUT_MS, 100).catch((error: Error) => {
+    throw new Error(`${name}: ${error.message}`);
+  });
 
 const stop = async (proc: Spawned | undefined) => {
   if (!proc || proc.child.exitCode !== null) return;
@@ -147,7 +152,7 @@ describe('OpenTelemetry traces through ingest, queue, worker and provider', () =
       waitReady('protobuf ingest', protoIngest, `http://127.0.0.1:${ports.protoIngest}/readyz`),
       waitReady('worker without OTEL_*', quiet, `http://127.0.0.1:${ports.quietMetrics}/readyz`),
     ]);
-  }, 60_000);
+  }, READY_TIMEOUT_MS + 30_000);
 
   afterAll(async () => {
     await Promise.all([stop(worker), stop(ingest), stop(protoIngest), stop(quiet)]);
