@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { conversionPolicy } from '../limits/conversion-limit.js';
-import { createConversions, type SentCode } from '../limits/conversions.js';
+import { createConversions, type PrefixBlock, type SentCode } from '../limits/conversions.js';
 import type { LimitHashingSource } from '../limits/limit-key.js';
 import type { ProducerLimits } from '../limits/producer-limits.js';
 import { createConversionsCounter, createPrefixBlocksCounter, createSendsByCountryCounter } from '../metrics/platform-metrics.js';
@@ -33,10 +33,15 @@ export const createConversionReport = (redis: Redis | Cluster, hashing: LimitHas
   const byCountry = registry ? createSendsByCountryCounter(registry) : undefined;
   const blockSeconds = limits?.sms?.minConversion?.blockSeconds;
   return {
-    /** After an enqueue (counted then). Never throws: the marks are a signal, and losing one never fails the send. */
-    async sent(code: SentCode): Promise<void> {
+    /**
+     * Writes the marks of a send, and counts the send in its prefix's windows. Never throws: the
+     * marks are a signal, and losing one never fails the send. It may go out beside the enqueue;
+     * `counted` then follows once the job is stored.
+     */
+    mark: (code: SentCode): Promise<PrefixBlock | undefined> => conversions.noteSent(code).catch(() => undefined),
+    /** After the enqueue stored the job: the send's metrics, and the block its mark started (counted and logged once). */
+    counted(code: SentCode, block: PrefixBlock | undefined): void {
       if (code.channel === 'sms') byCountry?.inc({ channel: 'sms', country: code.country ?? 'unknown' });
-      const block = await conversions.noteSent(code).catch(() => undefined);
       if (!block) return;
       const country = block.country ?? 'unknown';
       blocks?.inc({ channel: 'sms', country, mode: block.mode });

@@ -160,6 +160,10 @@ export const createProducer = (options: ProducerOptions): Producer => {
       const data = jobDataOf(message, { id, enqueuedAt: now, expiresAt }, ring);
       const lifetimeMs = expiresAt - now;
       const keepSeconds = Math.ceil(lifetimeMs / 1000) + RETENTION_MARGIN_SECONDS;
+      const code = { channel: message.channel, to: message.to, id, ttlMs: lifetimeMs, country: message.country };
+      // Without an idempotency key the add cannot turn out a duplicate: the conversion marks go out
+      // beside it (one round trip, not two). A failed add leaves marks that name no job; they expire with it.
+      const marking = deduplicationId ? undefined : conversions.mark(code);
       const job = await queue.add(message.type, data, {
         ...messageJobOptions(id, message.type, keepSeconds),
         ...(deduplicationId && { deduplication: { id: deduplicationId, ttl: lifetimeMs } }),
@@ -167,7 +171,7 @@ export const createProducer = (options: ProducerOptions): Producer => {
       // Another send with the same key got there first (between the check above and the add).
       if (job.id && job.id !== id) return duplicateOf(shard, job.id, message);
       enqueued?.inc({ channel: message.channel, type: message.type, source: message.source ?? 'api' }); // stored, whatever WAIT says next
-      await conversions.sent({ channel: message.channel, to: message.to, id, ttlMs: lifetimeMs, country: message.country });
+      conversions.counted(code, await (marking ?? conversions.mark(code)));
       await confirmReplicas(redis, queue.toKey(id), durability);
       return { id, duplicate: false };
     },

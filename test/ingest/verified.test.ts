@@ -48,6 +48,16 @@ describe('POST /v1/verified {id} and the conversion limit through the ingest (SP
     expect(await verified({ id })).toMatchObject({ status: 200, body: { converted: true } }); // still pending: the bad report took nothing
   });
 
+  it('sends racing under one Idempotency-Key leave the marks of the one message stored: its id converts', async () => {
+    const key = { ...auth, 'idempotency-key': randomUUID() };
+    const body = { to: '+33698765432', type: 'SignIn', payload: { code: '654321' } };
+    const answers = await Promise.all(Array.from({ length: 4 }, () => post(`${ingest.url}/v1/sms`, body, key)));
+    const ids = new Set(answers.map((a) => (a.body as { id: string }).id));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(ids.size).toBe(1);
+    expect(await verified({ id: [...ids][0] })).toMatchObject({ status: 200, body: { converted: true } });
+  });
+
   it('a prefix nobody converts is answered 429 once blocked; one whose codes are used passes', async () => {
     const pumped = [];
     for (let i = 0; i < 6; i += 1) pumped.push((await sms(`+23480312345${String(10 + i)}`)).status);
