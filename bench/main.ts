@@ -47,6 +47,7 @@ const main = async (): Promise<number> => {
     scale: env.scale,
     profile: env.profile,
     profileDir,
+    rounds: env.rounds,
     bins,
     redis,
     http,

@@ -8,6 +8,8 @@ export type BenchContext = {
   /** Run otp-courier's worker child under `--cpu-prof`, writing into `profileDir`. */
   profile: boolean;
   profileDir: string;
+  /** `BENCH_ROUNDS`: the ceiling's interleaved rounds (its targets read the median round). */
+  rounds: number;
   bins: RedisBinaries;
   /** The shared standalone Redis (no persistence); flush it before each run. */
   redis: BenchRedis;

@@ -32,3 +32,11 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 /** Epoch milliseconds with sub-millisecond precision, comparable across processes on one host. */
 export const nowMs = (): number => performance.timeOrigin + performance.now();
+
+/** The median of `values` (the mean of the middle two for an even count); NaN when empty. */
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
