@@ -60,6 +60,16 @@ const credentials = (e: Endpoint | undefined): RedisOptions => ({
   ...(e?.password && { password: e.password }),
 });
 
+/**
+ * A role's options at the Cluster level, where ioredis reads them (not from each node's options):
+ * only BullMQ's connection queues while the cluster is down (queued cluster commands get no
+ * commandTimeout), and auto-pipelining where the role has it.
+ */
+const clusterRoleOptions = (role: RedisRole, options: RedisOptions): ClusterOptions => ({
+  enableOfflineQueue: role === 'worker',
+  ...(options.enableAutoPipelining && { enableAutoPipelining: true }),
+});
+
 /** What `createRedis` builds for a spec: a plain or Sentinel-managed connection, or a Cluster. */
 export type ConnectionPlan =
   | { kind: 'redis'; options: RedisOptions }
@@ -93,10 +103,8 @@ export const connectionPlan = (spec: Exclude<ConnectionSpec, Redis | Cluster>, r
       nodes: nodes.map(({ host, port }) => ({ host, port })),
       options: {
         redisOptions,
-        // Only BullMQ's connection queues while the cluster is down; queued cluster commands get no commandTimeout.
-        enableOfflineQueue: role === 'worker',
+        ...clusterRoleOptions(role, options),
         enableReadyCheck: true,
-        ...(role === 'commands' && { enableAutoPipelining: true }),
         ...(tls && { dnsLookup: (address: string, callback: (err: Error | null, address: string) => void) => callback(null, address) }),
       },
     };
@@ -139,7 +147,7 @@ export const duplicateForRole = (connection: Redis | Cluster, role: Exclude<Redi
   const options = roleOptions(role);
   const copy =
     connection instanceof Cluster
-      ? connection.duplicate(undefined, { redisOptions: { ...connection.options.redisOptions, ...options }, enableOfflineQueue: false })
+      ? connection.duplicate(undefined, { redisOptions: { ...connection.options.redisOptions, ...options }, ...clusterRoleOptions(role, options) })
       : connection.duplicate(options);
   copy.on('error', () => {});
   return copy;
