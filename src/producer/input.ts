@@ -64,9 +64,11 @@ export const verifiedIdSchema = z.strictObject({ id: z.string().regex(MESSAGE_ID
 
 export const verifiedInputSchema = z.union([verifiedRecipientSchema, verifiedIdSchema]);
 
-/** Either form; the one meant is told by the presence of `id`, so the issues name that form's fields. */
-export const parseVerifiedInput = (input: unknown) =>
-  typeof input === 'object' && input !== null && 'id' in input ? verifiedIdSchema.safeParse(input) : verifiedRecipientSchema.safeParse(input);
+/** Which form of a `verified` report is meant: the `{id}` form when it has an `id` (so the issues name that form's fields). */
+export const isIdReport = (input: unknown): boolean => typeof input === 'object' && input !== null && 'id' in input;
+
+/** Either form, told apart by `isIdReport`. */
+export const parseVerifiedInput = (input: unknown) => (isIdReport(input) ? verifiedIdSchema.safeParse(input) : verifiedRecipientSchema.safeParse(input));
 
 export type VerifiedInput = z.input<typeof verifiedInputSchema>;
 export type ValidVerifiedInput = z.output<typeof verifiedInputSchema>;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { withDeadline } from '../../abort/with-deadline.js';
 import { isValidationError, type Producer } from '../../producer/index.js';
+import { isIdReport } from '../../producer/input.js';
 import { bodyIssues, logtoPhoneToE164 } from '../body.js';
 import { invalid } from '../errors.js';
 
@@ -16,8 +17,8 @@ export const verifiedBodySchema = z.union([recipientBodySchema, idBodySchema]);
 
 type VerifiedBody = z.infer<typeof verifiedBodySchema>;
 
-/** The form meant is told by the presence of `id`, so the issues name that form's fields. */
-const parseBody = (body: unknown) => (typeof body === 'object' && body !== null && 'id' in body ? idBodySchema.safeParse(body) : recipientBodySchema.safeParse(body));
+/** The form meant is told as the producer tells it, so the issues name that form's fields. */
+const parseBody = (body: unknown) => (isIdReport(body) ? idBodySchema.safeParse(body) : recipientBodySchema.safeParse(body));
 
 /** Logto's digits-only phone numbers read as E.164, as on the send routes. */
 const reportOf = (body: VerifiedBody) => ('id' in body ? body : { channel: body.channel, to: body.channel === 'sms' ? logtoPhoneToE164(body.to) : body.to });
