@@ -77,8 +77,6 @@ export const sumLoads = (loads: readonly RedisLoad[]): RedisLoad =>
     { commands: 0, scripts: 0, cpuSeconds: 0, reads: 0 },
   );
 
-const loadOfNodes = async (urls: readonly string[]): Promise<RedisLoad> => sumLoads(await onNodes(urls, loadOf));
-
 const onNodes = async <T>(urls: readonly string[], fn: (r: Redis) => Promise<T>): Promise<T[]> =>
   Promise.all(
     urls.map(async (url) => {
@@ -94,6 +92,14 @@ const onNodes = async <T>(urls: readonly string[], fn: (r: Redis) => Promise<T>)
 
 const memoryOf = async (r: Redis) => Number(/used_memory:(\d+)/.exec(await r.info('memory'))?.[1] ?? 0);
 
+/** What a bench Redis reads and resets on its nodes, standalone or cluster alike. */
+const readingsOf = (urls: readonly string[]): Pick<BenchRedis, 'flush' | 'load' | 'loadPerNode' | 'usedMemory'> => ({
+  flush: () => flushNodes(urls),
+  load: async () => sumLoads(await onNodes(urls, loadOf)),
+  loadPerNode: () => onNodes(urls, loadOf),
+  usedMemory: async () => (await onNodes(urls, memoryOf)).reduce((a, b) => a + b, 0),
+});
+
 /** One redis-server on 127.0.0.1 (`--save ''`; AOF with appendfsync everysec when asked). */
 export const startStandalone = async (bins: RedisBinaries, appendOnly = false): Promise<BenchRedis> => {
   const server = await startRedisServer({ binary: bins.server, appendOnly });
@@ -101,10 +107,7 @@ export const startStandalone = async (bins: RedisBinaries, appendOnly = false): 
   return {
     urls,
     cluster: false,
-    flush: () => flushNodes(urls),
-    load: () => loadOfNodes(urls),
-    loadPerNode: () => onNodes(urls, loadOf),
-    usedMemory: async () => (await onNodes(urls, memoryOf)).reduce((a, b) => a + b, 0),
+    ...readingsOf(urls),
     stop: () => server.stop(),
   };
 };
@@ -139,10 +142,7 @@ export const startCluster = async (bins: RedisBinaries, masters = 3): Promise<Be
   return {
     urls,
     cluster: true,
-    flush: () => flushNodes(urls),
-    load: () => loadOfNodes(urls),
-    loadPerNode: () => onNodes(urls, loadOf),
-    usedMemory: async () => (await onNodes(urls, memoryOf)).reduce((a, b) => a + b, 0),
+    ...readingsOf(urls),
     stop,
   };
 };

@@ -1,4 +1,4 @@
-import { parseKeyRing } from '../../src/crypto/key-ring.js';
+import { parseKeyRing, type KeyRing } from '../../src/crypto/key-ring.js';
 import { benchKeys, courierConfig } from '../lib/config.js';
 import type { BenchContext, Scenario } from '../lib/context.js';
 import { profileArgs, runDrain } from '../lib/drain.js';
@@ -26,10 +26,9 @@ const specFor = (ctx: BenchContext, variant: Variant, concurrency: number, keys:
 };
 
 /** One drain of a freshly filled queue by one worker. */
-const drainOnce = async (ctx: BenchContext, variant: Variant, concurrency: number, keys: ReturnType<typeof benchKeys>, roundNo: number, jobs: number): Promise<Row> => {
+const drainOnce = async (ctx: BenchContext, variant: Variant, concurrency: number, keys: ReturnType<typeof benchKeys>, ring: KeyRing, roundNo: number, jobs: number): Promise<Row> => {
   ctx.log(`ceiling: round ${roundNo}, ${variant} × ${jobs} at concurrency ${concurrency}`);
   ctx.http.reset();
-  const ring = parseKeyRing(keys);
   // Profiled in the first round only: the profiler's cost stays out of the other rounds.
   const profiled = variant === 'courier' && roundNo === 1;
   const drained = await runDrain({
@@ -115,8 +114,9 @@ export const ceiling: Scenario = {
   async run(ctx) {
     const jobs = scaled(20_000, ctx.scale, 500);
     const keys = benchKeys();
+    const ring = parseKeyRing(keys);
     const rows: Row[] = [];
-    for (let r = 1; r <= ctx.rounds; r++) for (const c of CONCURRENCIES) for (const v of VARIANTS) rows.push(await drainOnce(ctx, v, c, keys, r, jobs));
+    for (let r = 1; r <= ctx.rounds; r++) for (const c of CONCURRENCIES) for (const v of VARIANTS) rows.push(await drainOnce(ctx, v, c, keys, ring, r, jobs));
     const perRound = Array.from({ length: ctx.rounds }, (_, i) => CONCURRENCIES.map((c) => compare(rows, i + 1, c))).flat();
     const comparisons = CONCURRENCIES.map((c) => medianComparison(perRound, c));
     return {
