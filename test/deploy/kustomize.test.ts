@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IService } from 'kubernetes-models/v1/Service';
@@ -12,28 +12,13 @@ import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisrup
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
-import { KUBERNETES_DIR, OVERLAYS, mebibytes, readObjects, readYamlFile, type K8sObject } from './lib/manifests.js';
+import { OVERLAYS, buildOverlay, mebibytes, readObjects, readYamlFile, type K8sObject, type Overlay } from './lib/manifests.js';
 import { SCHEMA_VALIDATORS, isKindKey, kindKeyOf } from './lib/k8s-models.js';
 import { createFieldChecker, type FieldChecker } from './lib/strict-fields.js';
 import { isAllowedMetric, metricNamesIn } from './lib/metric-names.js';
 import { REPO, run, shouldRunWith } from './lib/tools.js';
 
 const runKubectl = await shouldRunWith('kubectl', ['version', '--client'], 'https://kubernetes.io/docs/tasks/tools/');
-
-/** lib/manifests' overlays and the Redis Cluster one (SPEC §10: `redis.cluster`, `queue.shards`). */
-const ALL_OVERLAYS = [...OVERLAYS, 'cluster'] as const;
-type Overlay = (typeof ALL_OVERLAYS)[number];
-
-/** `kubectl kustomize` output of an overlay, as objects. */
-const buildOverlay = async (overlay: Overlay): Promise<K8sObject[]> => {
-  const { stdout } = await run('kubectl', ['kustomize', join(KUBERNETES_DIR, 'overlays', overlay)], { maxBuffer: 16 * 1024 * 1024 });
-  return parseAllDocuments(stdout)
-    .map((doc) => {
-      if (doc.errors.length > 0) throw new Error(doc.errors.map((e) => e.message).join('\n'));
-      return doc.toJS() as K8sObject | null;
-    })
-    .filter((o): o is K8sObject => o !== null);
-};
 
 /** The config.yaml an overlay's ConfigMap carries, as text. */
 const configTextOf = (objects: K8sObject[]): string => {
@@ -95,7 +80,7 @@ describe('secret.example.yaml', () => {
   });
 });
 
-describe.skipIf(!runKubectl).each(ALL_OVERLAYS)('kustomize overlay %s', (overlay: Overlay) => {
+describe.skipIf(!runKubectl).each(OVERLAYS)('kustomize overlay %s', (overlay: Overlay) => {
   let objects: K8sObject[];
   let deployments: IDeployment[];
   let config: { queue?: { shutdownGraceSeconds?: number }; metrics?: { port?: number }; ingest?: { port?: number } };

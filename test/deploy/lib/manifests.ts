@@ -12,7 +12,8 @@ export type K8sObject = {
 };
 
 export const KUBERNETES_DIR = join(REPO, 'deploy/kubernetes');
-export const OVERLAYS = ['production', 'dev'] as const;
+/** The Kustomize overlays under deploy/kubernetes/overlays (`cluster`: Redis Cluster with shards, SPEC §10). */
+export const OVERLAYS = ['production', 'dev', 'cluster'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
 
 const toObjects = (text: string): K8sObject[] =>
