@@ -53,9 +53,8 @@ const mastersOf = (redis: BenchRedis, ranges: [number, number][][], shards: numb
     const mine = ranges[i] ?? [];
     const held = layout.filter((s) => inRanges(s.slot, mine));
     const load = drained.redisPerNode[i] ?? { commands: 0, scripts: 0, cpuSeconds: 0, reads: 0 };
-    const cpuShare = total.cpu > 0 ? load.cpuSeconds / total.cpu : 0;
-    const commandShare = total.commands > 0 ? load.commands / total.commands : 0;
-    const readShare = total.reads > 0 ? load.reads / total.reads : 0;
+    const shareOf = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
+    const [cpuShare, commandShare, readShare] = [shareOf(load.cpuSeconds, total.cpu), shareOf(load.commands, total.commands), shareOf(load.reads, total.reads)];
     return {
       url,
       slots: mine.map(([a, b]) => `${a}-${b}`).join(','),
