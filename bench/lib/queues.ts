@@ -21,6 +21,16 @@ export const openQueue = (redis: BenchRedis, name: string, prefix: string): Queu
   });
 };
 
+/** Runs `fill` on the bench's queue (`otp` under `{otp}`), opened for it and closed after. */
+export const withQueue = async (redis: BenchRedis, fill: (queue: Queue) => Promise<unknown>): Promise<void> => {
+  const queue = openQueue(redis, 'otp', '{otp}');
+  try {
+    await fill(queue);
+  } finally {
+    await queue.closeAll();
+  }
+};
+
 /**
  * SPEC §10: the producer-side queues of every shard of `shardLayout(base, count)` (queue name
  * `<name>-<i>of<N>`, prefix `{<tag>-<i>of<N>-<salt>}`; the configured ones when `count` is 1), on

@@ -4,7 +4,7 @@ import type { BenchContext, Scenario } from '../lib/context.js';
 import { profileArgs, runDrain } from '../lib/drain.js';
 import { fillCourier, fillPlain } from '../lib/fill.js';
 import type { ChildSpec } from '../lib/protocol.js';
-import { openQueue } from '../lib/queues.js';
+import { withQueue } from '../lib/queues.js';
 import type { Target } from '../lib/report.js';
 import { scaled } from '../lib/env.js';
 import { median, round } from '../lib/stats.js';
@@ -39,13 +39,8 @@ const drainOnce = async (ctx: BenchContext, variant: Variant, concurrency: numbe
     ...(profiled && { spawn: { nodeArgs: profileArgs(ctx.profile, ctx.profileDir, `ceiling-c${concurrency}`) } }),
     async prepare() {
       await ctx.redis.flush();
-      const queue = openQueue(ctx.redis, 'otp', '{otp}');
-      try {
-        if (variant === 'courier') await fillCourier(queue, ring, { channel: 'sms', from: 0, count: jobs });
-        else await fillPlain(queue, { channel: 'sms', from: 0, count: jobs });
-      } finally {
-        await queue.closeAll();
-      }
+      const range = { channel: 'sms', from: 0, count: jobs } as const;
+      await withQueue(ctx.redis, (queue) => (variant === 'courier' ? fillCourier(queue, ring, range) : fillPlain(queue, range)));
     },
   });
   const { jobsPerSec, failed, workerCpuUsPerJob, commandsPerJob, scriptsPerJob, redisCpuUsPerJob } = drained;

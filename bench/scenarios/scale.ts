@@ -4,7 +4,7 @@ import type { BenchContext, Scenario } from '../lib/context.js';
 import type { DrainResult } from '../lib/drain.js';
 import { scaled } from '../lib/env.js';
 import { fillCourier } from '../lib/fill.js';
-import { openQueue } from '../lib/queues.js';
+import { withQueue } from '../lib/queues.js';
 import { startCluster, type BenchRedis } from '../lib/redis.js';
 import { drainToSink, sinkFigures } from '../lib/sink-drain.js';
 
@@ -15,14 +15,7 @@ type Row = { topology: 'single' | 'cluster'; processes: number; jobs: number; dr
 
 const runOne = async (ctx: BenchContext, redis: BenchRedis, processes: number, jobs: number, keys: ReturnType<typeof benchKeys>): Promise<Omit<Row, 'topology'>> => {
   const config = courierConfig({ redisUrls: redis.urls, cluster: redis.cluster, encryptionKeys: keys, concurrency: CONCURRENCY, smsEndpoint: `${ctx.http.url}/sms` });
-  const fill = async () => {
-    const queue = openQueue(redis, 'otp', '{otp}');
-    try {
-      await fillCourier(queue, parseKeyRing(keys), { channel: 'sms', from: 0, count: jobs });
-    } finally {
-      await queue.closeAll();
-    }
-  };
+  const fill = () => withQueue(redis, (queue) => fillCourier(queue, parseKeyRing(keys), { channel: 'sms', from: 0, count: jobs }));
   return { processes, jobs, ...(await drainToSink(ctx, redis, { config, processes, jobs, fill })) };
 };
 

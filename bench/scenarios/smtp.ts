@@ -5,7 +5,7 @@ import { runDrain, type DrainResult } from '../lib/drain.js';
 import { scaled } from '../lib/env.js';
 import { fillCourier, fillPlain } from '../lib/fill.js';
 import type { ChildSpec } from '../lib/protocol.js';
-import { openQueue } from '../lib/queues.js';
+import { withQueue } from '../lib/queues.js';
 import { round } from '../lib/stats.js';
 import { startSmtpSink } from '../lib/smtp-sink.js';
 
@@ -47,13 +47,8 @@ export const smtp: Scenario = {
           specs: [spec],
           async prepare() {
             await ctx.redis.flush();
-            const queue = openQueue(ctx.redis, 'otp', '{otp}');
-            try {
-              if (variant === 'pooled') await fillCourier(queue, ring, { channel: 'email', from: 0, count: jobs });
-              else await fillPlain(queue, { channel: 'email', from: 0, count: jobs });
-            } finally {
-              await queue.closeAll();
-            }
+            const range = { channel: 'email', from: 0, count: jobs } as const;
+            await withQueue(ctx.redis, (queue) => (variant === 'pooled' ? fillCourier(queue, ring, range) : fillPlain(queue, range)));
           },
         });
         results.push({ variant, drained, received: sink.received, unique: sink.unique, connections: sink.connections });
