@@ -13,7 +13,8 @@ import type { SendFailure } from './send-failure.js';
 /** What a run knows when it decides. */
 export type RunFacts = {
   now: number;
-  expiresAt: number;
+  /** The last moment a send may be under way: `expiresAt` less the cut-off (see `sendByOf`). */
+  sendBy: number;
   /** This run's attempt number (attemptsMade + 1). */
   attempt: number;
   /** Which park of the message this would be (see `parkNumber`). */
@@ -55,7 +56,7 @@ export type Decision =
   /** End this attempt; BullMQ runs the job again after `delayMs`. */
   | { do: 'retry'; failure: DeliveryError; delayMs: number }
   | { do: 'dead'; info: DeadInfo }
-  /** `expiresAt` has passed: dropped as `expired`, never sent. */
+  /** The send-by (`expiresAt` less the cut-off) has passed: dropped as `expired`, never sent. */
   | { do: 'expired' }
   /** The worker is being forced to stop: give the job back at once, spending nothing. */
   | { do: 'hand_back' };
@@ -65,8 +66,8 @@ export type Decision =
  *   retry; a throttle → park (see `throttledPark`); shutdown → hand back; cut off by the deadline → expired.
  * - The rate gate's wait, or a Redis failure before the send: park (spends no attempt).
  * - The end of the chain: see `afterChain`.
- * Every park and retry is bounded by `expiresAt` (dead when the next try would come after it,
- * expired once it has passed).
+ * Every park and retry is bounded by the send-by (`expiresAt` less the cut-off): dead when the
+ * next try would come after it, expired once it has passed.
  */
 export const decide = (event: RunEvent, run: RunFacts): Decision => {
   switch (event.kind) {
@@ -92,16 +93,16 @@ const dead = (reason: DeadReason, failure: DeliveryError | undefined, detail = f
 
 /** Parks until `untilMs`, unless that is not before the message expires: then it is dead (expired if already past). */
 const parkOrDead = (untilMs: number, why: string, run: RunFacts, extra: { pauseMs?: number; failure?: DeliveryError } = {}): Decision => {
-  if (run.now >= run.expiresAt) return { do: 'expired' };
-  if (untilMs >= run.expiresAt) return dead('expires_before_retry', extra.failure, `${why}; expires before next attempt`);
+  if (run.now >= run.sendBy) return { do: 'expired' };
+  if (untilMs >= run.sendBy) return dead('expires_before_retry', extra.failure, `${why}; expires before next attempt`);
   return { do: 'park', untilMs, why, ...(extra.pauseMs !== undefined && { pauseMs: extra.pauseMs }) };
 };
 
 /** Retries with backoff (honouring Retry-After) unless the message expires first or attempts run out. */
 const retryOrDead = (failure: DeliveryError, run: RunFacts): Decision => {
-  if (run.now >= run.expiresAt) return { do: 'expired' };
+  if (run.now >= run.sendBy) return { do: 'expired' };
   const delayMs = backoffDelayMs(run.attempt, run.queue.backoff, saneRetryAfter(failure.retryAfterMs), run.random);
-  if (run.now + delayMs >= run.expiresAt) return dead('expires_before_retry', failure, `${failure.message}; expires before next attempt`);
+  if (run.now + delayMs >= run.sendBy) return dead('expires_before_retry', failure, `${failure.message}; expires before next attempt`);
   if (run.attempt >= run.queue.attempts) return dead('attempts_exhausted', failure, `${failure.message}; attempts exhausted`);
   return { do: 'retry', failure, delayMs };
 };

@@ -25,6 +25,7 @@ import { decide, noteSkip, type ChainEnd, type RunFacts } from './decide.js';
 import { carryOut, deadLetter, expire, jobLog, type ActionDeps, type Run } from './job-actions.js';
 import type { RateGate } from './rate-gate.js';
 import { readJob } from './read-job.js';
+import { sendByOf } from './send-by.js';
 import type { SentMarker } from './sent-marker.js';
 import { createTurn, REDIS_FAILED, type TurnInput } from './turn.js';
 
@@ -58,7 +59,7 @@ export const createProcessor = (deps: ProcessorDeps) => {
   /** A readable, unexpired message: unless already sent, walk the chain until a connector ends the run. */
   const deliver = async (run: Run, body: MessageBody): Promise<JobResult> => {
     const { job, data, attempt, log } = run;
-    const facts = (): RunFacts => ({ now: Date.now(), expiresAt: data.expiresAt, attempt, park: parkNumber(job), queue: deps.queueConfig, random: actionDeps.random });
+    const facts = (): RunFacts => ({ now: Date.now(), sendBy: sendByOf(data.expiresAt), attempt, park: parkNumber(job), queue: deps.queueConfig, random: actionDeps.random });
     const beforeSend: TurnInput['beforeSend'] = (what, call) =>
       call().catch((error: Error) => {
         log.warn({ what, err: { message: error.message } }, 'Redis call failed before the send; not sent, parked');

@@ -2,13 +2,14 @@ import type { Job } from 'bullmq';
 import { DecryptError, open, UnknownKeyError } from '../crypto/envelope.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import type { DeadReason } from '../messages/dead-letter.js';
+import { sendByOf } from './send-by.js';
 import { jobDataSchema, jobIdOf, messageBodySchema, type JobData, type MessageBody } from '../messages/job-data.js';
 
 /** A job as read back from Redis. */
 export type JobRead =
   /** A message to deliver, its body open. */
   | { ok: true; data: JobData; body: MessageBody }
-  /** Past its `expiresAt`: dropped as expired, its body never opened. */
+  /** Past its send-by (`expiresAt` less the cut-off): dropped as expired, its body never opened. */
   | { ok: false; expired: true; data: JobData }
   /** Never sendable: dead-lettered. `data` when the job data itself was well-formed. */
   | { ok: false; expired: false; reason: DeadReason; data: JobData | undefined };
@@ -25,7 +26,7 @@ export const readJob = (job: Pick<Job, 'id' | 'data'>, ring: KeyRing | undefined
   if (!parsed.success) return refused('malformed_job', undefined);
   const data = parsed.data;
   if (job.id !== jobIdOf(data)) return refused('id_mismatch', data);
-  if (now >= data.expiresAt) return { ok: false, expired: true, data };
+  if (now >= sendByOf(data.expiresAt)) return { ok: false, expired: true, data };
   if (data.body) return { ok: true, data, body: data.body };
   return openSealed(data, ring);
 };

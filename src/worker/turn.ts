@@ -14,6 +14,7 @@ import type { JobLog } from './job-actions.js';
 import type { RateGate } from './rate-gate.js';
 import { prepareMessage } from './render.js';
 import { attemptOutcome, classifySendFailure, type SendFailure } from './send-failure.js';
+import { sendByOf } from './send-by.js';
 import type { SentMarker } from './sent-marker.js';
 
 export const REDIS_FAILED = Symbol('redis call failed');
@@ -95,9 +96,9 @@ const trackedSend = async (deps: TurnDeps, connector: Connector, { data, body }:
 export const createTurn = (deps: TurnDeps) => {
   const { metrics } = deps;
 
-  /** One provider call, bounded by the message's expiry and the worker's forced shutdown; a client span when tracing is on. */
-  const sendOnce = async (connector: Connector, message: OutgoingMessage, expiresAt: number, attempt: number): Promise<Sent> => {
-    const deadline = createDeadline(clampTimerMs(expiresAt - Date.now()), deps.shutdown);
+  /** One provider call, bounded by the message's send-by (its expiry less the cut-off) and the worker's forced shutdown; a client span when tracing is on. */
+  const sendOnce = async (connector: Connector, message: OutgoingMessage, sendBy: number, attempt: number): Promise<Sent> => {
+    const deadline = createDeadline(clampTimerMs(sendBy - Date.now()), deps.shutdown);
     const started = performance.now();
     try {
       const ctx = { signal: deadline.signal, attempt, ...(connector.receiptUrl && { receiptUrl: connector.receiptUrl }) };
@@ -165,8 +166,9 @@ export const createTurn = (deps: TurnDeps) => {
     // The Redis calls before (sent marker, rate gate) may have taken a while: a provider is never
     // handed an already-aborted send, nor one whose message has expired meanwhile.
     if (deps.shutdown.aborted) return HAND_BACK;
-    if (Date.now() >= input.data.expiresAt) return EXPIRED;
-    const sent = await sendOnce(connector, message, input.data.expiresAt, input.attempt);
+    const sendBy = sendByOf(input.data.expiresAt);
+    if (Date.now() >= sendBy) return EXPIRED;
+    const sent = await sendOnce(connector, message, sendBy, input.attempt);
     return sent.ok ? delivered(connector, input, sent.result, sent.seconds) : failed(connector, input, sent);
   };
 };

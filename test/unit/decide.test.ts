@@ -9,7 +9,7 @@ import { attemptOutcome, classifySendFailure } from '../../src/worker/send-failu
 const NOW = 1_000_000;
 const policy = { type: 'exponential' as const, delayMs: 100, maxDelayMs: 10_000 };
 /** random() = 1 (just past what Math.random gives) picks the top of every jitter range, 0 the bottom. */
-const facts = (over: Partial<RunFacts> = {}): RunFacts => ({ now: NOW, expiresAt: NOW + 600_000, attempt: 1, park: 1, queue: { attempts: 3, backoff: policy }, random: () => 1, ...over });
+const facts = (over: Partial<RunFacts> = {}): RunFacts => ({ now: NOW, sendBy: NOW + 600_000, attempt: 1, park: 1, queue: { attempts: 3, backoff: policy }, random: () => 1, ...over });
 const p = 'twilio-sms';
 const e = {
   retryable: retryable({ provider: p, code: 'http_503', message: 'vendor unavailable' }),
@@ -60,14 +60,14 @@ const POLICY: [string, RunEvent, Partial<RunFacts>, object][] = [
   ['cut off by the message deadline: expired', sendFailed(e.retryable, { cutOff: true }), {}, { do: 'expired' }],
   ['connector failure: next connector', sendFailed(e.retryable), {}, { do: 'next' }],
   ['connector-scoped permanent: next connector', sendFailed(e.permanentConnector), {}, { do: 'next' }],
-  ['connector failure on the last attempt, past expiresAt: next connector (the chain end decides)', sendFailed(e.retryable), { attempt: 3, expiresAt: NOW }, { do: 'next' }],
+  ['connector failure on the last attempt, past expiresAt: next connector (the chain end decides)', sendFailed(e.retryable), { attempt: 3, sendBy: NOW }, { do: 'next' }],
   ['bad recipient: dead', sendFailed(e.permanentMessage), {}, dead('permanent_failure', e.permanentMessage.message, e.permanentMessage)],
   ['bug: retry with backoff (attempt 1: ≤ 100 ms)', sendFailed(new TypeError('x')), {}, { do: 'retry', delayMs: 100, failure: expect.objectContaining({ code: 'internal_error' }) }],
   ['a thrown string is a bug too: retry', sendFailed('boom'), { attempt: 2 }, { do: 'retry', delayMs: 200, failure: expect.objectContaining({ code: 'internal_error' }) }],
   ['bug on the last attempt: dead', sendFailed(new TypeError('x')), { attempt: 3 }, dead('attempts_exhausted', `${bugMessage}; attempts exhausted`, { provider: p, code: 'internal_error' })],
-  ['bug whose backoff passes expiresAt: dead', sendFailed(new TypeError('x')), { expiresAt: NOW + 50 }, dead('expires_before_retry', `${bugMessage}${LATE}`, { provider: p, code: 'internal_error' })],
-  ['a bug once expiresAt has passed: expired', sendFailed(new TypeError('x')), { expiresAt: NOW }, { do: 'expired' }],
-  ['a throttle once expiresAt has passed: expired', sendFailed(e.throttledWithRetryAfter), { expiresAt: NOW - 1 }, { do: 'expired' }],
+  ['bug whose backoff passes expiresAt: dead', sendFailed(new TypeError('x')), { sendBy: NOW + 50 }, dead('expires_before_retry', `${bugMessage}${LATE}`, { provider: p, code: 'internal_error' })],
+  ['a bug once expiresAt has passed: expired', sendFailed(new TypeError('x')), { sendBy: NOW }, { do: 'expired' }],
+  ['a throttle once expiresAt has passed: expired', sendFailed(e.throttledWithRetryAfter), { sendBy: NOW - 1 }, { do: 'expired' }],
   ['Retry-After: parks that long, connector-wide pause for exactly Retry-After', sendFailed(e.throttledWithRetryAfter), { random: () => 0 }, park(NOW + 2000, THROTTLED, 2000)],
   ['Retry-After: plus up to 20 % jitter', sendFailed(e.throttledWithRetryAfter), { random: () => 0.999 }, park(NOW + 2000 + 399, THROTTLED, 2000)],
   ['Retry-After on the last attempt: still parks (a throttle spends no attempt)', sendFailed(e.throttledWithRetryAfter), { attempt: 3 }, park(NOW + 2000 + 400, THROTTLED, 2000)],
@@ -75,23 +75,23 @@ const POLICY: [string, RunEvent, Partial<RunFacts>, object][] = [
   ['a throttle about the message parks without pausing the connector', sendFailed(e.throttledMessage), { park: 3 }, park(NOW + 400, THROTTLED)],
   ['a Retry-After that is not a number is ignored: backoff', sendFailed(e.throttledBogusRetryAfter), { park: 2 }, park(NOW + 200, THROTTLED, 200)],
   ['a negative Retry-After is ignored: backoff', sendFailed(e.throttledNegativeRetryAfter), {}, park(NOW + 100, THROTTLED, 100)],
-  ['a throttle whose wait ends after expiresAt: dead, with the provider and its code', sendFailed(e.throttledWithRetryAfter), { expiresAt: NOW + 2000 }, dead('expires_before_retry', `${THROTTLED}${LATE}`, e.throttledWithRetryAfter)],
+  ['a throttle whose wait ends after expiresAt: dead, with the provider and its code', sendFailed(e.throttledWithRetryAfter), { sendBy: NOW + 2000 }, dead('expires_before_retry', `${THROTTLED}${LATE}`, e.throttledWithRetryAfter)],
 
   // The fleet-wide rate gate said wait.
   ['rate gate: parks for its wait', rateGate(30), { random: () => 0 }, park(NOW + 30, GATE)],
   ['rate gate: plus jitter (at least 50 ms of spread)', rateGate(30), { random: () => 0.999 }, park(NOW + 30 + 49, GATE)],
   ['rate gate on the last attempt: parks (spends no attempt)', rateGate(30), { attempt: 3 }, park(NOW + 30 + 50, GATE)],
-  ['rate gate wait past expiresAt: dead', rateGate(30), { expiresAt: NOW + 20 }, dead('expires_before_retry', `${GATE}${LATE}`)],
-  ['rate gate once expiresAt has passed: expired', rateGate(30), { expiresAt: NOW }, { do: 'expired' }],
+  ['rate gate wait past expiresAt: dead', rateGate(30), { sendBy: NOW + 20 }, dead('expires_before_retry', `${GATE}${LATE}`)],
+  ['rate gate once expiresAt has passed: expired', rateGate(30), { sendBy: NOW }, { do: 'expired' }],
 
   // A hot-path Redis call failed before the send.
   ['Redis failure before the send, park 1: ≤ 100 ms', redisFailed(), { park: 1 }, park(NOW + 100, 'rate gate failed; nothing sent')],
   ['Redis failure before the send, park 3: ≤ 400 ms', redisFailed(), { park: 3 }, park(NOW + 400, 'rate gate failed; nothing sent')],
   ['Redis failure reading the sent marker: parks, saying which call', redisFailed('sent marker read'), {}, park(NOW + 100, 'sent marker read failed; nothing sent')],
   ['Redis failure on the last attempt: parks (spends no attempt)', redisFailed(), { attempt: 3 }, park(NOW + 100, 'rate gate failed; nothing sent')],
-  ['Redis failure, park 1, backoff past expiresAt: dead', redisFailed(), { park: 1, expiresAt: NOW + 10 }, dead('expires_before_retry', `rate gate failed; nothing sent${LATE}`)],
-  ['Redis failure, park 3, backoff past expiresAt: dead', redisFailed(), { park: 3, expiresAt: NOW + 10 }, dead('expires_before_retry', `rate gate failed; nothing sent${LATE}`)],
-  ['Redis failure once expiresAt has passed: expired', redisFailed(), { expiresAt: NOW }, { do: 'expired' }],
+  ['Redis failure, park 1, backoff past expiresAt: dead', redisFailed(), { park: 1, sendBy: NOW + 10 }, dead('expires_before_retry', `rate gate failed; nothing sent${LATE}`)],
+  ['Redis failure, park 3, backoff past expiresAt: dead', redisFailed(), { park: 3, sendBy: NOW + 10 }, dead('expires_before_retry', `rate gate failed; nothing sent${LATE}`)],
+  ['Redis failure once expiresAt has passed: expired', redisFailed(), { sendBy: NOW }, { do: 'expired' }],
 
   // Every candidate was tried or skipped.
   ['a retryable failure: retry', chainEnd({ failure: e.retryable }), {}, { do: 'retry', failure: e.retryable, delayMs: 100 }],
@@ -99,16 +99,16 @@ const POLICY: [string, RunEvent, Partial<RunFacts>, object][] = [
   ['a retryable failure with a bogus Retry-After: plain backoff', chainEnd({ failure: e.retryableBogusRetryAfter }), {}, { do: 'retry', failure: e.retryableBogusRetryAfter, delayMs: 100 }],
   ['a retryable failure and a paused connector: retry (the chain is walked again)', chainEnd({ failure: e.retryable, pausedUntil: paused }), {}, { do: 'retry', failure: e.retryable, delayMs: 100 }],
   ['a retryable failure on the last attempt: dead', chainEnd({ failure: e.retryable }), { attempt: 3 }, dead('attempts_exhausted', `${e.retryable.message}; attempts exhausted`, e.retryable)],
-  ['a retryable failure whose backoff passes expiresAt: dead', chainEnd({ failure: e.retryable }), { expiresAt: NOW + 50 }, dead('expires_before_retry', `${e.retryable.message}${LATE}`, e.retryable)],
-  ['a retryable failure whose Retry-After passes expiresAt: dead', chainEnd({ failure: e.retryableWithRetryAfter }), { expiresAt: NOW + 3000 }, dead('expires_before_retry', `${e.retryableWithRetryAfter.message}${LATE}`, e.retryableWithRetryAfter)],
-  ['a retryable failure once expiresAt has passed: expired, not dead', chainEnd({ failure: e.retryable }), { expiresAt: NOW }, { do: 'expired' }],
+  ['a retryable failure whose backoff passes expiresAt: dead', chainEnd({ failure: e.retryable }), { sendBy: NOW + 50 }, dead('expires_before_retry', `${e.retryable.message}${LATE}`, e.retryable)],
+  ['a retryable failure whose Retry-After passes expiresAt: dead', chainEnd({ failure: e.retryableWithRetryAfter }), { sendBy: NOW + 3000 }, dead('expires_before_retry', `${e.retryableWithRetryAfter.message}${LATE}`, e.retryableWithRetryAfter)],
+  ['a retryable failure once expiresAt has passed: expired, not dead', chainEnd({ failure: e.retryable }), { sendBy: NOW }, { do: 'expired' }],
   ['a permanent connector failure: dead', chainEnd({ failure: e.permanentConnector }), {}, dead('permanent_failure', e.permanentConnector.message, e.permanentConnector)],
-  ['a permanent connector failure once expiresAt has passed: still dead', chainEnd({ failure: e.permanentConnector }), { expiresAt: NOW }, dead('permanent_failure', e.permanentConnector.message, e.permanentConnector)],
+  ['a permanent connector failure once expiresAt has passed: still dead', chainEnd({ failure: e.permanentConnector }), { sendBy: NOW }, dead('permanent_failure', e.permanentConnector.message, e.permanentConnector)],
   ['a permanent connector failure, another connector paused: park until the pause ends (+ jitter)', chainEnd({ failure: e.permanentConnector, pausedUntil: paused }), {}, park(paused + 1000, PAUSED)],
-  ['a permanent connector failure, paused past expiresAt: dead, with the failure', chainEnd({ failure: e.permanentConnector, pausedUntil: paused }), { expiresAt: paused }, dead('expires_before_retry', `${PAUSED}${LATE}`, e.permanentConnector)],
+  ['a permanent connector failure, paused past expiresAt: dead, with the failure', chainEnd({ failure: e.permanentConnector, pausedUntil: paused }), { sendBy: paused }, dead('expires_before_retry', `${PAUSED}${LATE}`, e.permanentConnector)],
   ['every connector paused: park until the earliest pause ends (+ up to 20 %)', chainEnd({ pausedUntil: paused }), {}, park(paused + 1000, PAUSED)],
-  ['paused past expiresAt: dead', chainEnd({ pausedUntil: paused }), { expiresAt: paused }, dead('expires_before_retry', `${PAUSED}${LATE}`)],
-  ['every connector paused once expiresAt has passed: expired', chainEnd({ pausedUntil: paused }), { expiresAt: NOW - 1 }, { do: 'expired' }],
+  ['paused past expiresAt: dead', chainEnd({ pausedUntil: paused }), { sendBy: paused }, dead('expires_before_retry', `${PAUSED}${LATE}`)],
+  ['every connector paused once expiresAt has passed: expired', chainEnd({ pausedUntil: paused }), { sendBy: NOW - 1 }, { do: 'expired' }],
   ['one unrenderable, one paused: park', chainEnd({ pausedUntil: paused, unrenderable: { reason: 'template_not_found', provider: p } }), {}, park(paused + 1000, PAUSED)],
   ['no connector can render it: dead template_not_found', chainEnd({ unrenderable: { reason: 'template_not_found', provider: p } }), {}, { do: 'dead', info: { reason: 'template_not_found', provider: p, providerCode: 'template_not_found' } }],
   ['rendering threw: dead render_failed', chainEnd({ unrenderable: { reason: 'render_failed', provider: p } }), {}, { do: 'dead', info: { reason: 'render_failed', provider: p, providerCode: 'render_failed' } }],

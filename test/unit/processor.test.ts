@@ -18,6 +18,7 @@ import type { Connector } from '../../src/worker/connectors.js';
 import type { ConnectorHealth } from '../../src/worker/connector-health.js';
 import { createProcessor, isDeadLettered, type ProcessorDeps } from '../../src/worker/processor.js';
 import { backoffStrategy, RetryLater } from '../../src/worker/retry-later.js';
+import { SEND_CUTOFF_MS } from '../../src/worker/send-by.js';
 
 /**
  * createProcessor with its hot-path dependencies injected (rate gate, sent marker, breaker), so a
@@ -145,7 +146,7 @@ describe('hot-path Redis failures before the send', () => {
   it('a Redis failure whose backoff would pass expiresAt dead-letters instead of parking', async () => {
     const a = provider('primary');
     const h = harness([a.connector], { rateGate: { acquire: redisDown } });
-    const { job, parked, id } = jobOf({ expiresAt: Date.now() + 20 });
+    const { job, parked, id } = jobOf({ expiresAt: Date.now() + SEND_CUTOFF_MS + 20 });
     const { error } = (await outcome(h.process(job, 'token'))) as { error?: unknown };
     expect(isDeadLettered(error)).toBe(true);
     expect(parked).toEqual([]);
@@ -187,9 +188,18 @@ describe('hot-path Redis failures after the provider answered', () => {
 });
 
 describe('the message deadline', () => {
+  it('a message with less than the cut-off left before expiresAt is expired, never handed to a provider', async () => {
+    const a = provider('primary');
+    const h = harness([a.connector]);
+    const { job } = jobOf({ expiresAt: Date.now() + SEND_CUTOFF_MS - 100 });
+    expect(await h.process(job, 'token')).toEqual({ outcome: 'expired' });
+    expect(a.calls()).toBe(0);
+    expect(await h.metric('otp_delivery_attempts_total')).toBe(0);
+  });
+
   it('expires during the Redis calls before the send (sent marker read): never handed to a provider, ends expired', async () => {
     const a = provider('primary');
-    const expiresAt = Date.now() + 40;
+    const expiresAt = Date.now() + SEND_CUTOFF_MS + 40;
     // The marker read answers after expiresAt, as on a slow Redis link (chaos scenario f).
     const slowRead = () => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), expiresAt - Date.now() + 20));
     const h = harness([a.connector], { sentMarker: { wasSent: slowRead, markSent: async () => {} } });
@@ -201,7 +211,7 @@ describe('the message deadline', () => {
 
   it('expires during the rate gate: never handed to a provider', async () => {
     const a = provider('primary');
-    const expiresAt = Date.now() + 40;
+    const expiresAt = Date.now() + SEND_CUTOFF_MS + 40;
     const slowGate = () => new Promise<number>((resolve) => setTimeout(() => resolve(0), expiresAt - Date.now() + 20));
     const h = harness([a.connector], { rateGate: { acquire: slowGate } });
     const { job } = jobOf({ expiresAt });
@@ -209,7 +219,7 @@ describe('the message deadline', () => {
     expect(a.calls()).toBe(0);
   });
 
-  it('cuts a send off at expiresAt: expired, no fallback tried, not counted against the connector', async () => {
+  it('cuts a send off at its send-by (expiresAt less the cut-off): expired, no fallback tried, not counted against the connector', async () => {
     const hang = provider('primary', (m) => new Promise<SendResult>(() => void m));
     const slow = {
       ...hang.connector,
@@ -221,7 +231,7 @@ describe('the message deadline', () => {
     } satisfies Connector;
     const b = provider('backup');
     const h = harness([slow, b.connector]);
-    const { job } = jobOf({ expiresAt: Date.now() + 50 });
+    const { job } = jobOf({ expiresAt: Date.now() + SEND_CUTOFF_MS + 50 });
     expect(await h.process(job, 'token')).toEqual({ outcome: 'expired' });
     expect(b.calls()).toBe(0);
     expect(h.failures).toEqual([]);
