@@ -2,7 +2,7 @@
  * Harness knobs from the environment, read once by `bench/main.ts`:
  * `BENCH_SCALE` multiplies message counts and durations (default 1),
  * `BENCH_ONLY=ceiling,smtp` runs only the named scenarios,
- * `BENCH_PROFILE=1` runs otp-courier's worker child with `--cpu-prof`,
+ * `BENCH_PROFILE=1` runs otp-courier's worker child (and the ingest scenario's ingest) with `--cpu-prof`,
  * `BENCH_ROUNDS` is how many times the ceiling runs its workers, interleaved (default 3).
  */
 export type BenchEnv = { scale: number; only: ReadonlySet<string> | undefined; profile: boolean; rounds: number };

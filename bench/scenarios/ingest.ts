@@ -1,6 +1,7 @@
 import { freePort } from '../../src/redis/local-server.js';
 import { autocannon } from '../lib/autocannon.js';
 import { spawnAndStart, stopAll } from '../lib/children.js';
+import { profileArgs } from '../lib/drain.js';
 import { benchKeys, courierConfig } from '../lib/config.js';
 import type { Scenario } from '../lib/context.js';
 import { scaled } from '../lib/env.js';
@@ -59,7 +60,7 @@ export const ingest: Scenario = {
     sink.reset();
     const config = courierConfig({ redisUrls: redis.urls, cluster: false, encryptionKeys: benchKeys(), concurrency: 64, emailEndpoint: `${sink.url}/email`, ingestPort: port });
     ctx.log(`ingest: autocannon -c ${CONNECTIONS} -d ${durationSeconds} against POST /v1/email (AOF everysec), worker draining`);
-    const children = await spawnAndStart([{ kind: 'ingest', config }, { kind: 'courier', config }]);
+    const children = await spawnAndStart([{ kind: 'ingest', config }, { kind: 'courier', config }], { nodeArgs: profileArgs(ctx.profile, ctx.profileDir, 'ingest') });
     try {
       const body = JSON.stringify({ to: 'user-[<id>]@example.com', type: 'SignIn', payload: { code: '123456', locale: 'en' } });
       const warmupSeconds = scaled(STEADY_WARMUP_SECONDS, ctx.scale, 2);
