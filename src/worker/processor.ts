@@ -59,7 +59,8 @@ export const createProcessor = (deps: ProcessorDeps) => {
   /** A readable, unexpired message: unless already sent, walk the chain until a connector ends the run. */
   const deliver = async (run: Run, body: MessageBody): Promise<JobResult> => {
     const { job, data, attempt, log } = run;
-    const facts = (): RunFacts => ({ now: Date.now(), sendBy: sendByOf(data.expiresAt), attempt, park: parkNumber(job), queue: deps.queueConfig, random: actionDeps.random });
+    const sendBy = sendByOf(data.expiresAt);
+    const facts = (): RunFacts => ({ now: Date.now(), sendBy, attempt, park: parkNumber(job), queue: deps.queueConfig, random: actionDeps.random });
     const beforeSend: TurnInput['beforeSend'] = (what, call) =>
       call().catch((error: Error) => {
         log.warn({ what, err: { message: error.message } }, 'Redis call failed before the send; not sent, parked');
@@ -74,7 +75,7 @@ export const createProcessor = (deps: ProcessorDeps) => {
       log.info({ provider: sentBy, outcome: 'delivered' }, 'already accepted by the provider before; not sent again');
       return { outcome: 'delivered', provider: sentBy };
     }
-    const input: TurnInput = { data, body, locale: messageLocale(body.payload, deps.defaultLocale), recipient: maskRecipient(body.to), attempt, log, facts, beforeSend };
+    const input: TurnInput = { data, body, locale: messageLocale(body.payload, deps.defaultLocale), recipient: maskRecipient(body.to), attempt, sendBy, log, facts, beforeSend };
     let end: ChainEnd = {};
     // No candidates at all: the chain's end finds nothing and dead-letters `no_connector`.
     // A receipt failover's resend never goes back to the connector whose send was undelivered.

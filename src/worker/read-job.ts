@@ -2,8 +2,8 @@ import type { Job } from 'bullmq';
 import { DecryptError, open, UnknownKeyError } from '../crypto/envelope.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import type { DeadReason } from '../messages/dead-letter.js';
-import { sendByOf } from './send-by.js';
 import { jobDataSchema, jobIdOf, messageBodySchema, type JobData, type MessageBody } from '../messages/job-data.js';
+import { sendByOf } from './send-by.js';
 
 /** A job as read back from Redis. */
 export type JobRead =

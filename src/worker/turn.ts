@@ -1,4 +1,3 @@
-import { clampTimerMs } from '../abort/timer.js';
 import { createDeadline } from '../abort/deadline.js';
 import { jobIdOf, type JobData, type MessageBody } from '../messages/job-data.js';
 import { phoneCountry } from '../messages/country.js';
@@ -14,7 +13,6 @@ import type { JobLog } from './job-actions.js';
 import type { RateGate } from './rate-gate.js';
 import { prepareMessage } from './render.js';
 import { attemptOutcome, classifySendFailure, type SendFailure } from './send-failure.js';
-import { sendByOf } from './send-by.js';
 import type { SentMarker } from './sent-marker.js';
 
 export const REDIS_FAILED = Symbol('redis call failed');
@@ -45,6 +43,8 @@ export type TurnInput = {
   /** Masked. */
   recipient: string;
   attempt: number;
+  /** The message's send-by (`sendByOf`): every send is over by then. */
+  sendBy: number;
   log: JobLog;
   facts: () => RunFacts;
   /** A hot-path Redis call made before the send; REDIS_FAILED when it failed (already logged). */
@@ -98,7 +98,7 @@ export const createTurn = (deps: TurnDeps) => {
 
   /** One provider call, bounded by the message's send-by (its expiry less the cut-off) and the worker's forced shutdown; a client span when tracing is on. */
   const sendOnce = async (connector: Connector, message: OutgoingMessage, sendBy: number, attempt: number): Promise<Sent> => {
-    const deadline = createDeadline(clampTimerMs(sendBy - Date.now()), deps.shutdown);
+    const deadline = createDeadline(sendBy - Date.now(), deps.shutdown); // clamped to Node's timer limit inside
     const started = performance.now();
     try {
       const ctx = { signal: deadline.signal, attempt, ...(connector.receiptUrl && { receiptUrl: connector.receiptUrl }) };
@@ -166,9 +166,8 @@ export const createTurn = (deps: TurnDeps) => {
     // The Redis calls before (sent marker, rate gate) may have taken a while: a provider is never
     // handed an already-aborted send, nor one whose message has expired meanwhile.
     if (deps.shutdown.aborted) return HAND_BACK;
-    const sendBy = sendByOf(input.data.expiresAt);
-    if (Date.now() >= sendBy) return EXPIRED;
-    const sent = await sendOnce(connector, message, sendBy, input.attempt);
+    if (Date.now() >= input.sendBy) return EXPIRED;
+    const sent = await sendOnce(connector, message, input.sendBy, input.attempt);
     return sent.ok ? delivered(connector, input, sent.result, sent.seconds) : failed(connector, input, sent);
   };
 };
